@@ -1,0 +1,212 @@
+"""The ``witness`` command: a thin layer that parses options, calls the core, prints.
+
+Exit codes (as pySHACL's): 0 success (or the data conforms), 1 the data does not conform to
+the shapes, 2 an error (bad input, missing store, invalid query); the message says what and
+where, without a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from witness import __version__
+from witness.build import build as build_store
+from witness.errors import DataError, NotConforming, WitnessError
+from witness.iris import Iris, compact
+from witness.query import run
+from witness.results import FORMATS, write
+from witness.settings import ENV_PREFIX, Settings, documented
+from witness.stats import stats as store_stats
+from witness.store import StoreLocation
+from witness.validation import validate as validate_dirs
+
+F = TypeVar("F", bound=Callable[..., Any])
+HELP = documented()
+
+
+class WitnessGroup(click.Group):
+    """Translates :class:`WitnessError` into one clear message and its exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except WitnessError as error:
+            exception = click.ClickException(str(error))
+            exception.exit_code = error.exit_code
+            raise exception from None
+
+
+def _dir_option(name: str, setting: str) -> Callable[[F], F]:
+    return click.option(
+        f"--{name}",
+        setting,
+        type=click.Path(path_type=Path),
+        envvar=f"{ENV_PREFIX}{setting.upper()}",
+        show_envvar=True,
+        help=HELP[setting] + " [default: the bundled one]",
+    )
+
+
+def _store_option(command: F) -> F:
+    return click.option(
+        "--store",
+        type=click.Path(path_type=Path),
+        envvar=f"{ENV_PREFIX}STORE",
+        show_envvar=True,
+        help=HELP["store"] + " [default: ~/.local/share/witness/store]",
+    )(command)
+
+
+def _inputs(command: F) -> F:
+    for option in (
+        _dir_option("shapes", "shapes_dir"),
+        _dir_option("data", "data_dir"),
+        _dir_option("ontology", "ontology_dir"),
+    ):
+        command = option(command)
+    return command
+
+
+def _settings(**options: Any) -> Settings:
+    return Settings().with_changes(
+        store=options.get("store"),
+        ontology_dir=options.get("ontology_dir"),
+        data_dir=options.get("data_dir"),
+        shapes_dir=options.get("shapes_dir"),
+    )
+
+
+@click.group(cls=WitnessGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="witness")
+def main() -> None:
+    """Witness: a knowledge graph of artists, films, events and institutions.
+
+    \b
+    Example:
+      witness build
+      witness query 'SELECT ?film WHERE { ?film schema:director id:ai-weiwei }'
+    """
+
+
+@main.command()
+@_store_option
+@_inputs
+@click.option(
+    "--no-validate", is_flag=True, help="Skip SHACL validation (for bulk loads of trusted data)."
+)
+def build(no_validate: bool, **options: Any) -> None:
+    """Validate the data and build a new store, swapped in only when complete.
+
+    Reads the ontology and every RDF file of the data directory (TriG, N-Quads, Turtle,
+    N-Triples, RDF/XML, JSON-LD); triples outside a named graph go to a graph named after
+    their file. A failed build leaves the live store as it was.
+
+    \b
+    Example:
+      witness build --store /tmp/witness --data ./data
+    """
+    settings = _settings(**options)
+    result = build_store(settings, validate=not no_validate)
+    checked = "validated, " if result.validated else "not validated, "
+    click.echo(
+        f"Built {result.quads:,} statements from {result.files} files "
+        f"({checked}{result.seconds:.1f} s) into {settings.store}."
+    )
+
+
+@main.command()
+@_inputs
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "turtle"]),
+    default="text",
+    show_default=True,
+    help="text: results grouped by focus node; turtle: the W3C SHACL validation report.",
+)
+def validate(fmt: str, **options: Any) -> None:
+    """Check the ontology and data against the SHACL shapes.
+
+    Exits 0 if the data conforms, 1 if it does not, 2 on error (as pySHACL).
+
+    \b
+    Example:
+      witness validate --data ./data --format turtle
+    """
+    settings = _settings(**options)
+    report = validate_dirs(
+        settings.ontology_dir, settings.data_dir, settings.shapes_dir, base_iri=settings.base_iri
+    )
+    if fmt == "turtle":
+        click.echo(report.graph.serialize(format="turtle"))
+    else:
+        click.echo(report.text(Iris(settings.base_iri).prefixes()))
+    if not report.conforms:
+        sys.exit(NotConforming.exit_code)
+
+
+@main.command()
+@_store_option
+@click.argument("query")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    help="table, csv, tsv, json (W3C SPARQL results JSON), xml for SELECT and ASK; "
+    "turtle, ntriples, jsonld for CONSTRUCT and DESCRIBE. [default: table or turtle]",
+)
+def query(query: str, fmt: str | None, **options: Any) -> None:
+    """Run a SPARQL query over all graphs and print the answer.
+
+    QUERY is the query text, @FILE to read it from a file, or - to read standard input.
+    Common prefixes (schema, wit, id, graph, source, rdfs, xsd, prov, ...) are declared.
+
+    \b
+    Example:
+      witness query 'SELECT ?film ?minutes WHERE { ?film wit:runtimeMinutes ?minutes }'
+      witness query @films.rq --format csv
+    """
+    settings = _settings(**options)
+    text = _query_text(query)
+    prefixes = Iris(settings.base_iri).prefixes()
+    store = StoreLocation(settings.store).open_read_only()
+    write(run(store, text, prefixes), sys.stdout.buffer, fmt, prefixes)
+
+
+def _query_text(argument: str) -> str:
+    if argument == "-":
+        return sys.stdin.read()
+    if argument.startswith("@"):
+        path = Path(argument[1:])
+        try:
+            return path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise DataError(f"Cannot read the query file {path}: {error}") from None
+    return argument
+
+
+@main.command()
+@_store_option
+def stats(**options: Any) -> None:
+    """Count the statements: in all, per named graph (with its source), per class.
+
+    \b
+    Example:
+      witness stats --store /tmp/witness
+    """
+    settings = _settings(**options)
+    prefixes = Iris(settings.base_iri).prefixes()
+    counts = store_stats(StoreLocation(settings.store).open_read_only())
+    click.echo(f"{counts.quads:,} statements in {len(counts.graphs)} named graphs\n")
+    click.echo("Statements per graph:")
+    for graph in counts.graphs:
+        source = f"  from {compact(graph.source, prefixes)}" if graph.source else ""
+        click.echo(f"  {graph.triples:>10,}  {compact(graph.graph, prefixes)}{source}")
+    click.echo("\nResources per class:")
+    for cls, count in counts.classes:
+        click.echo(f"  {count:>10,}  {compact(cls, prefixes)}")

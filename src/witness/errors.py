@@ -1,0 +1,36 @@
+"""The few exceptions Witness raises, each carrying a message fit to show a user as it is.
+
+Every boundary translates these once: the CLI prints the message and exits with
+:attr:`WitnessError.exit_code`; the web layer picks an HTTP status. Nothing else in the code
+formats errors for people.
+"""
+
+from __future__ import annotations
+
+
+class WitnessError(Exception):
+    """Base class: something the user gave or asked for cannot be done; ``str()`` says why."""
+
+    exit_code = 2
+
+
+class DataError(WitnessError):
+    """An input file or directory is missing, unreadable or not valid RDF."""
+
+
+class StoreError(WitnessError):
+    """The store cannot be created, swapped in, or opened."""
+
+
+class QueryError(WitnessError):
+    """A SPARQL query cannot be parsed or executed."""
+
+
+class NotConforming(WitnessError):
+    """The data does not conform to the shapes (pySHACL's exit code 1)."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, report: object) -> None:
+        super().__init__(message)
+        self.report = report

@@ -1,0 +1,92 @@
+"""The RDF files a build reads, and how each is parsed into quads.
+
+A directory may hold TriG, N-Quads, Turtle, N-Triples, RDF/XML or JSON-LD files, told apart
+by their extension; other files (a README, say) are ignored. Triples a file puts in no named
+graph go into the file's own graph (:meth:`witness.iris.Iris.graph_for_file`), so nothing
+ends up in the default graph and every statement keeps a provenance handle.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from witness.errors import DataError
+
+FORMATS: dict[str, ox.RdfFormat] = {
+    ".trig": ox.RdfFormat.TRIG,
+    ".nq": ox.RdfFormat.N_QUADS,
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".rdf": ox.RdfFormat.RDF_XML,
+    ".owl": ox.RdfFormat.RDF_XML,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+}
+"""File extensions a build reads, and the syntax each one means."""
+
+
+@dataclass(frozen=True)
+class InputFile:
+    """One RDF file and the named graph its unnamed triples go to."""
+
+    path: Path
+    graph: str
+
+    @property
+    def format(self) -> ox.RdfFormat:
+        return FORMATS[self.path.suffix.lower()]
+
+    def quads(self) -> Iterator[ox.Quad]:
+        """Parse the file, yielding quads with the default graph mapped to :attr:`graph`.
+
+        :raises DataError: naming the file, line and column of a syntax error, or why the
+            file could not be read.
+        """
+        target = ox.NamedNode(self.graph)
+        try:
+            for quad in ox.parse(path=self.path, format=self.format):
+                if isinstance(quad.graph_name, ox.DefaultGraph):
+                    yield ox.Quad(quad.subject, quad.predicate, quad.object, target)
+                else:
+                    yield quad
+        except SyntaxError as error:
+            raise self.syntax_error(error) from None
+        except OSError as error:
+            raise DataError(f"{self.path}: cannot read the file: {error.strerror}") from None
+
+    def load_into(self, store: ox.Store) -> None:
+        """Bulk-load the file into ``store`` without holding it in memory (fast path).
+
+        :raises DataError: as :meth:`quads`.
+        """
+        try:
+            store.bulk_load(path=self.path, format=self.format, to_graph=ox.NamedNode(self.graph))
+        except SyntaxError as error:
+            raise self.syntax_error(error) from None
+
+    def syntax_error(self, error: SyntaxError) -> DataError:
+        where = f"{self.path}, line {error.lineno}" if error.lineno else str(self.path)
+        return DataError(f"{where}: not valid {self.format.name}: {error.msg}")
+
+
+def rdf_files(directory: Path, *, what: str) -> list[Path]:
+    """The RDF files directly inside ``directory``, sorted by name.
+
+    :param what: how the directory is called in messages ("data", "ontology", "shapes").
+    :raises DataError: if the directory is missing or holds no RDF file.
+    """
+    if not directory.is_dir():
+        reason = "is not a directory" if directory.exists() else "does not exist"
+        raise DataError(f"The {what} directory {directory} {reason}.")
+    found = sorted(
+        path
+        for path in directory.iterdir()
+        if path.suffix.lower() in FORMATS and not path.name.startswith(".") and path.is_file()
+    )
+    if not found:
+        kinds = ", ".join(f"*{ext}" for ext in FORMATS)
+        raise DataError(f"The {what} directory {directory} holds no RDF file (looked for {kinds}).")
+    return found

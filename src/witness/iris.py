@@ -1,0 +1,91 @@
+"""Every IRI Witness mints, built in one place from the one configurable base IRI.
+
+Entities are ``{base}id/{slug}``, named graphs ``{base}graph/{slug}``, sources
+``{base}source/{slug}`` and ontology terms ``{base}ontology#{name}`` (DESIGN.md, IRIs).
+
+>>> iris = Iris("https://example.org/w/")
+>>> iris.entity("ai-weiwei")
+'https://example.org/w/id/ai-weiwei'
+>>> iris.graph_for_file(Path("data/Archive 2.nt"))
+'https://example.org/w/graph/archive-2'
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from witness.namespaces import PREFIXES
+
+_SLUG_UNSAFE = re.compile(r"[^a-z0-9]+")
+
+
+def slugify(text: str) -> str:
+    """A readable, stable slug: lower case ASCII letters and digits joined by hyphens.
+
+    >>> slugify("Ai Weiwei: Never Sorry")
+    'ai-weiwei-never-sorry'
+    """
+    return _SLUG_UNSAFE.sub("-", text.lower()).strip("-")
+
+
+@dataclass(frozen=True)
+class Iris:
+    """IRIs under one base. The base must end with ``/``."""
+
+    base: str
+
+    def __post_init__(self) -> None:
+        if not self.base.endswith("/"):
+            raise ValueError(f"the base IRI must end with '/': {self.base!r}")
+
+    def entity(self, slug: str) -> str:
+        return f"{self.base}id/{slug}"
+
+    def graph(self, slug: str) -> str:
+        return f"{self.base}graph/{slug}"
+
+    def source(self, slug: str) -> str:
+        return f"{self.base}source/{slug}"
+
+    @property
+    def ontology(self) -> str:
+        """The ontology's own IRI (terms are this plus ``#name``)."""
+        return f"{self.base}ontology"
+
+    @property
+    def ontology_graph(self) -> str:
+        """The named graph the ontology files are loaded into."""
+        return self.graph("ontology")
+
+    @property
+    def metadata_graph(self) -> str:
+        """The named graph describing the sources; the one graph not derived from a source."""
+        return self.graph("sources")
+
+    def graph_for_file(self, path: Path) -> str:
+        """The named graph for the triples of a file that names no graph: one per file."""
+        return self.graph(slugify(path.stem))
+
+    def prefixes(self) -> dict[str, str]:
+        """Query and display prefixes, with ``id:``, ``graph:``, ``source:`` under this base."""
+        return PREFIXES | {
+            "id": self.base + "id/",
+            "graph": self.base + "graph/",
+            "source": self.base + "source/",
+        }
+
+
+def compact(iri: str, prefixes: dict[str, str]) -> str:
+    """``iri`` as ``prefix:name`` where a prefix covers it, else in angle brackets.
+
+    >>> compact("http://schema.org/Movie", {"schema": "http://schema.org/"})
+    'schema:Movie'
+    >>> compact("http://example.org/x", {})
+    '<http://example.org/x>'
+    """
+    for prefix, namespace in prefixes.items():
+        if iri.startswith(namespace) and len(iri) > len(namespace):
+            return f"{prefix}:{iri[len(namespace) :]}"
+    return f"<{iri}>"

@@ -1,0 +1,53 @@
+"""Running SPARQL 1.1 queries on the store, with errors that point at the problem.
+
+The default graph of a query is the union of all named graphs (DESIGN.md, Provenance), so a
+query that does not say ``GRAPH`` sees every statement, and ``GRAPH ?g`` tells which source
+document states it. The usual prefixes are pre-declared; the query's own ``PREFIX``
+declarations take precedence.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pyoxigraph as ox
+
+from witness.errors import QueryError
+
+Answer = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+
+_POSITION = re.compile(r"error at (\d+):(\d+)")
+
+
+def run(store: ox.Store, query: str, prefixes: dict[str, str]) -> Answer:
+    """Evaluate ``query`` over the union of the store's graphs.
+
+    :raises QueryError: with the parser's message and the offending line marked, if the query
+        is not valid SPARQL 1.1; or the engine's message if evaluation fails.
+    """
+    try:
+        return store.query(query, use_default_graph_as_union=True, prefixes=prefixes)
+    except SyntaxError as error:
+        raise QueryError(syntax_message(query, str(error))) from None
+    except (OSError, ValueError) as error:
+        raise QueryError(f"The query failed: {error}") from None
+
+
+def syntax_message(query: str, message: str) -> str:
+    """The parser's message, followed by the offending line with a caret under the column.
+
+    >>> print(syntax_message("SELECT * WHERE {\\n  ?s ?p\\n}", "error at 2:8: expected ..."))
+    The query is not valid SPARQL: error at 2:8: expected ...
+      2 |   ?s ?p
+        |       ^
+    """
+    text = f"The query is not valid SPARQL: {message}"
+    found = _POSITION.search(message)
+    lines = query.splitlines()
+    if not found or not 1 <= int(found[1]) <= len(lines):
+        return text
+    line, column = int(found[1]), int(found[2])
+    gutter = f"{line:>3} | "
+    return "\n".join(
+        [text, gutter + lines[line - 1], " " * (len(gutter) - 2) + "| " + " " * (column - 2) + "^"]
+    )

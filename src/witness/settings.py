@@ -1,0 +1,63 @@
+"""Every setting Witness has, with its default and its help text, declared once.
+
+The core takes a :class:`Settings` as an ordinary argument; only the edges (the CLI's
+``envvar=`` options, the web app factory) read the environment, through :data:`ENV_PREFIX`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, replace
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+ENV_PREFIX = "WITNESS_"
+
+DEFAULT_BASE_IRI = "https://w3id.org/witness/"
+
+
+def bundled(name: str) -> Path:
+    """The bundled ``ontology``, ``data`` or ``shapes`` directory.
+
+    A wheel carries them inside the package (``witness/bundled``); a source checkout installed
+    in editable mode has them at the top of the repository.
+    """
+    packaged = Path(str(files("witness"))) / "bundled" / name
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / name
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Configuration of one Witness installation. Fields are documented by their ``help``."""
+
+    base_iri: str = field(
+        default=DEFAULT_BASE_IRI,
+        metadata={"help": "Base IRI of the dataset: entities are {base}id/{slug}."},
+    )
+    store: Path = field(
+        default_factory=lambda: Path.home() / ".local" / "share" / "witness" / "store",
+        metadata={"help": "Directory of the Oxigraph store: its builds and the 'current' link."},
+    )
+    ontology_dir: Path = field(
+        default_factory=lambda: bundled("ontology"),
+        metadata={"help": "Directory of the ontology files (Turtle)."},
+    )
+    data_dir: Path = field(
+        default_factory=lambda: bundled("data"),
+        metadata={"help": "Directory of the curated data files (TriG, N-Quads, ...)."},
+    )
+    shapes_dir: Path = field(
+        default_factory=lambda: bundled("shapes"),
+        metadata={"help": "Directory of the SHACL shapes (Turtle)."},
+    )
+
+    def with_changes(self, **changes: Any) -> Settings:
+        """A copy with the given fields replaced; ``None`` values keep the current one."""
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+def documented() -> dict[str, str]:
+    """Each setting's name mapped to its help text (used by ``--help`` and the README test)."""
+    return {f.name: f.metadata["help"] for f in fields(Settings)}

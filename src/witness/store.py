@@ -1,0 +1,100 @@
+"""Where the Oxigraph store lives on disk, and how a new build replaces the old atomically.
+
+Layout of a store directory::
+
+    STORE/
+      builds/20261122T010203-1234/   one complete Oxigraph database per build
+      current -> builds/...          symbolic link to the live build
+      .lock                          held while a build is swapped in
+
+A build writes a fresh database under ``builds/`` and only then repoints ``current`` with
+rename(2) of a symbolic link, which POSIX makes atomic: readers see the old store or
+the new one, never a half-written one, and a failed build leaves ``current`` untouched. The
+previous build is kept (for readers that still have it open); older ones are removed.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from witness.errors import StoreError
+
+KEEP_BUILDS = 2
+"""How many builds stay on disk: the live one and the one before it."""
+
+
+class StoreLocation:
+    """A store directory: its builds, the link to the live one, and the build lock."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.builds = root / "builds"
+        self.current = root / "current"
+
+    def exists(self) -> bool:
+        """Whether a build has been swapped in."""
+        return self.current.is_dir()
+
+    def open_read_only(self) -> ox.Store:
+        """Open the live build for reading (several processes may do so at once).
+
+        :raises StoreError: if there is no store yet or it cannot be opened.
+        """
+        if not self.exists():
+            raise StoreError(f"There is no store at {self.root}: run 'witness build' first.")
+        try:
+            return ox.Store.read_only(str(self.current.resolve()))
+        except OSError as error:
+            raise StoreError(f"Cannot open the store at {self.root}: {error}") from None
+
+    @contextmanager
+    def new_build(self) -> Iterator[Path]:
+        """A fresh directory for a build, swapped in if the block succeeds, removed if not.
+
+        Only one build at a time may run on a store; a second one fails at once.
+
+        :raises StoreError: if the location is not writable or another build holds the lock.
+        """
+        try:
+            self.builds.mkdir(parents=True, exist_ok=True)
+            lock = (self.root / ".lock").open("a")
+        except OSError as error:
+            raise StoreError(
+                f"Cannot write the store at {self.root}: {error.strerror or error}."
+            ) from None
+        with lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise StoreError(f"Another build is running on {self.root}.") from None
+            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+            target = self.builds / f"{stamp}-{os.getpid()}"
+            target.mkdir()
+            try:
+                yield target
+            except BaseException:
+                shutil.rmtree(target, ignore_errors=True)
+                raise
+            self._swap_in(target)
+            self._prune()
+
+    def _swap_in(self, target: Path) -> None:
+        link = self.root / f".current-{os.getpid()}"
+        link.unlink(missing_ok=True)
+        link.symlink_to(target.relative_to(self.root))
+        link.replace(self.current)
+
+    def _prune(self) -> None:
+        live = self.current.resolve()
+        builds = sorted(self.builds.iterdir(), key=lambda p: p.name, reverse=True)
+        older = [b for b in builds if b.resolve() != live]
+        for stale in older[KEEP_BUILDS - 1 :]:
+            shutil.rmtree(stale, ignore_errors=True)

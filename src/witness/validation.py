@@ -1,0 +1,167 @@
+"""SHACL validation of the whole dataset with pySHACL, and a report people can read.
+
+The data graph handed to pySHACL is the union of every input file (ontology included, so that
+``sh:targetClass`` and ``sh:class`` follow ``rdfs:subClassOf``, SHACL section 2.1.3.1), plus one
+triple ``<g> a sd:NamedGraph`` for each named graph except the metadata graph. Named graphs are
+not part of a SHACL data graph, so stating them this way is what lets a shape demand that every
+graph is ``prov:wasDerivedFrom`` a described source (DESIGN.md, Provenance). SHACL-SPARQL
+constraints and SPARQL-based targets (SHACL Advanced Features) are enabled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from itertools import groupby
+from pathlib import Path
+
+import pyoxigraph as ox
+from pyshacl import validate as shacl_validate
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SH
+from rdflib.term import Node
+
+from witness.convert import triples_into
+from witness.errors import DataError
+from witness.inputs import InputFile, rdf_files
+from witness.iris import Iris, compact
+from witness.namespaces import SCHEMA, SD
+from witness.settings import DEFAULT_BASE_IRI
+
+
+@dataclass(frozen=True)
+class Result:
+    """One SHACL validation result (SHACL section 3.6.2), with the focus node's label."""
+
+    focus: str
+    focus_label: str | None
+    path: str | None
+    value: str | None
+    message: str
+    severity: str
+    source_shape: str
+
+
+@dataclass(frozen=True)
+class Report:
+    """The outcome of a validation: the results, and the W3C validation report graph."""
+
+    conforms: bool
+    results: list[Result]
+    graph: Graph
+
+    def text(self, prefixes: dict[str, str]) -> str:
+        """A plain-text report, one block per focus node, IRIs shortened by ``prefixes``."""
+        if self.conforms:
+            return "The data conforms to the shapes."
+        lines = [f"The data does not conform to the shapes: {len(self.results)} result(s)."]
+        ordered = sorted(self.results, key=lambda r: (r.focus, r.path or "", r.message))
+        for focus, group in groupby(ordered, key=lambda r: r.focus):
+            results = list(group)
+            label = f' ("{results[0].focus_label}")' if results[0].focus_label else ""
+            lines.append("")
+            lines.append(f"{compact(focus, prefixes)}{label}")
+            for result in results:
+                where = f"{compact(result.path, prefixes)}: " if result.path else ""
+                value = f" [value: {compact(result.value, prefixes)}]" if result.value else ""
+                shape = f"  (shape {compact(result.source_shape, prefixes)})"
+                named = result.source_shape.startswith(("http:", "https:", "urn:"))
+                lines.append(f"  {result.severity}: {where}{result.message}{value}{shape * named}")
+        return "\n".join(lines)
+
+
+def data_graph(quads: Iterable[ox.Quad], metadata_graph: str) -> Graph:
+    """The SHACL data graph for a dataset: its triples, and its named graphs as resources."""
+    graph = Graph()
+    names: set[str] = set()
+
+    def tracked() -> Iterable[ox.Quad]:
+        for quad in quads:
+            if isinstance(quad.graph_name, ox.NamedNode):
+                names.add(quad.graph_name.value)
+            yield quad
+
+    triples_into(graph, tracked())
+    for name in names - {metadata_graph}:
+        graph.add((URIRef(name), RDF.type, SD.NamedGraph))
+    return graph
+
+
+def shapes_graph(shapes_dir: Path) -> Graph:
+    """The union of the shapes files.
+
+    :raises DataError: if the directory is missing, empty, or a file is not valid RDF.
+    """
+    iris = Iris(DEFAULT_BASE_IRI)
+    files = [
+        InputFile(path, iris.graph_for_file(path)) for path in rdf_files(shapes_dir, what="shapes")
+    ]
+    return triples_into(Graph(), (quad for file in files for quad in file.quads()))
+
+
+def check(data: Graph, shapes: Graph) -> Report:
+    """Validate ``data`` against ``shapes`` (SHACL Core and SHACL-SPARQL)."""
+    conforms, report_graph, _ = shacl_validate(
+        data,
+        shacl_graph=shapes,
+        advanced=True,
+        inference="none",
+        allow_warnings=True,
+    )
+    results = [
+        _result(report_graph, data, node)
+        for node in report_graph.subjects(RDF.type, SH.ValidationResult)
+    ]
+    return Report(conforms=bool(conforms), results=results, graph=report_graph)
+
+
+def validate(
+    ontology_dir: Path,
+    data_dir: Path,
+    shapes_dir: Path,
+    metadata_graph: str | None = None,
+    *,
+    base_iri: str = DEFAULT_BASE_IRI,
+) -> Report:
+    """Validate the ontology and data files in these directories against the shapes.
+
+    :raises DataError: if a directory is missing or empty, or a file is not valid RDF.
+    """
+    iris = Iris(base_iri)
+    quads = (quad for file in input_files(iris, ontology_dir, data_dir) for quad in file.quads())
+    data = data_graph(quads, metadata_graph or iris.metadata_graph)
+    return check(data, shapes_graph(shapes_dir))
+
+
+def input_files(iris: Iris, ontology_dir: Path, data_dir: Path) -> list[InputFile]:
+    """The files of a build: the ontology into its own graph, each data file into its own."""
+    ontology = [InputFile(p, iris.ontology_graph) for p in rdf_files(ontology_dir, what="ontology")]
+    data = [InputFile(p, iris.graph_for_file(p)) for p in rdf_files(data_dir, what="data")]
+    return ontology + data
+
+
+def _result(report: Graph, data: Graph, node: Node) -> Result:
+    def one(predicate: URIRef) -> str | None:
+        value = report.value(node, predicate)
+        return None if value is None else str(value)
+
+    focus = report.value(node, SH.focusNode)
+    if focus is None:
+        raise DataError("pySHACL reported a result without a focus node")
+    severity = one(SH.resultSeverity) or str(SH.Violation)
+    return Result(
+        focus=str(focus),
+        focus_label=_label(data, focus),
+        path=one(SH.resultPath),
+        value=one(SH.value),
+        message=one(SH.resultMessage) or "(no message)",
+        severity=severity.rsplit("#", 1)[-1],
+        source_shape=one(SH.sourceShape) or "",
+    )
+
+
+def _label(data: Graph, node: Node) -> str | None:
+    labels: Sequence[Node] = [*data.objects(node, SCHEMA.name), *data.objects(node, RDFS.label)]
+    english = [x for x in labels if isinstance(x, Literal) and x.language == "en"]
+    chosen = english or labels
+    return str(chosen[0]) if chosen else None
