@@ -15,10 +15,11 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from witness.errors import NotConforming, StoreError
+from witness.inputs import input_files
 from witness.iris import Iris
 from witness.settings import Settings
 from witness.store import StoreLocation
-from witness.validation import check, data_graph, input_files, shapes_graph
+from witness.validation import check, data_graph, shapes_graph
 
 
 @dataclass(frozen=True)

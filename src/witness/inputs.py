@@ -15,6 +15,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from witness.errors import DataError
+from witness.iris import Iris
 
 FORMATS: dict[str, ox.RdfFormat] = {
     ".trig": ox.RdfFormat.TRIG,
@@ -90,3 +91,14 @@ def rdf_files(directory: Path, *, what: str) -> list[Path]:
         kinds = ", ".join(f"*{ext}" for ext in FORMATS)
         raise DataError(f"The {what} directory {directory} holds no RDF file (looked for {kinds}).")
     return found
+
+
+def input_files(iris: Iris, ontology_dir: Path, data_dir: Path) -> list[InputFile]:
+    """The files of a build: the ontology into its own graph, each data file into its own."""
+    ontology = [InputFile(p, iris.ontology_graph) for p in rdf_files(ontology_dir, what="ontology")]
+    return ontology + data_files(iris, data_dir)
+
+
+def data_files(iris: Iris, data_dir: Path) -> list[InputFile]:
+    """The data files of a directory, each into its own graph."""
+    return [InputFile(p, iris.graph_for_file(p)) for p in rdf_files(data_dir, what="data")]

@@ -23,7 +23,7 @@ from rdflib.term import Node
 
 from witness.convert import triples_into
 from witness.errors import DataError
-from witness.inputs import InputFile, rdf_files
+from witness.inputs import InputFile, input_files, rdf_files
 from witness.iris import Iris, compact
 from witness.namespaces import SCHEMA, SD
 from witness.settings import DEFAULT_BASE_IRI
@@ -131,13 +131,6 @@ def validate(
     quads = (quad for file in input_files(iris, ontology_dir, data_dir) for quad in file.quads())
     data = data_graph(quads, metadata_graph or iris.metadata_graph)
     return check(data, shapes_graph(shapes_dir))
-
-
-def input_files(iris: Iris, ontology_dir: Path, data_dir: Path) -> list[InputFile]:
-    """The files of a build: the ontology into its own graph, each data file into its own."""
-    ontology = [InputFile(p, iris.ontology_graph) for p in rdf_files(ontology_dir, what="ontology")]
-    data = [InputFile(p, iris.graph_for_file(p)) for p in rdf_files(data_dir, what="data")]
-    return ontology + data
 
 
 def _result(report: Graph, data: Graph, node: Node) -> Result:
