@@ -346,3 +346,20 @@ def test_one_build_at_a_time(store: Path) -> None:
         result = witness("build", "--store", store, *inputs())
     assert_clean_failure(result, 2, f"Another build is running on {store}")
     assert live_build(store) == before
+
+
+def test_from_clause_selects_the_dataset(store: Path) -> None:
+    query = "SELECT (COUNT(*) AS ?n) {} "
+    films = witness(
+        "query",
+        "--store",
+        store,
+        "--format",
+        "csv",
+        query.replace("{}", "FROM graph:films { ?s ?p ?o }"),
+    )
+    union = witness(
+        "query", "--store", store, "--format", "csv", query.replace("{}", "{ ?s ?p ?o }")
+    )
+    assert films.output.splitlines() == ["n", "5"]
+    assert union.output.splitlines() == ["n", "15"]

@@ -20,7 +20,7 @@ from witness.errors import DataError, NotConforming, WitnessError
 from witness.iris import Iris, compact
 from witness.query import run
 from witness.results import FORMATS, write
-from witness.settings import ENV_PREFIX, Settings, documented
+from witness.settings import DEFAULT_BASE_IRI, ENV_PREFIX, Settings, documented
 from witness.stats import stats as store_stats
 from witness.store import StoreLocation
 from witness.validation import validate as validate_dirs
@@ -62,8 +62,18 @@ def _store_option(command: F) -> F:
     )(command)
 
 
+def _base_option(command: F) -> F:
+    return click.option(
+        "--base-iri",
+        envvar=f"{ENV_PREFIX}BASE_IRI",
+        show_envvar=True,
+        help=HELP["base_iri"] + f" [default: {DEFAULT_BASE_IRI}]",
+    )(command)
+
+
 def _inputs(command: F) -> F:
     for option in (
+        _base_option,
         _dir_option("shapes", "shapes_dir"),
         _dir_option("data", "data_dir"),
         _dir_option("ontology", "ontology_dir"),
@@ -74,6 +84,7 @@ def _inputs(command: F) -> F:
 
 def _settings(**options: Any) -> Settings:
     return Settings().with_changes(
+        base_iri=options.get("base_iri"),
         store=options.get("store"),
         ontology_dir=options.get("ontology_dir"),
         data_dir=options.get("data_dir"),
@@ -152,6 +163,7 @@ def validate(fmt: str, **options: Any) -> None:
 
 @main.command()
 @_store_option
+@_base_option
 @click.argument("query")
 @click.option(
     "--format",
@@ -192,6 +204,7 @@ def _query_text(argument: str) -> str:
 
 @main.command()
 @_store_option
+@_base_option
 def stats(**options: Any) -> None:
     """Count the statements: in all, per named graph (with its source), per class.
 

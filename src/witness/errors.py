@@ -34,3 +34,19 @@ class NotConforming(WitnessError):
     def __init__(self, message: str, report: object) -> None:
         super().__init__(message)
         self.report = report
+
+
+class QueryRefused(QueryError):
+    """The request is not allowed here (too large, too deep, federated, an update...)."""
+
+
+class QueryTimeout(WitnessError):
+    """A query ran past its deadline and was stopped."""
+
+
+class Overloaded(WitnessError):
+    """No query worker became free before the request's deadline."""
+
+
+class WorkerLost(WitnessError):
+    """The query worker died while answering (the query crashed the engine)."""

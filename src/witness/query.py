@@ -2,8 +2,8 @@
 
 The default graph of a query is the union of all named graphs (DESIGN.md, Provenance), so a
 query that does not say ``GRAPH`` sees every statement, and ``GRAPH ?g`` tells which source
-document states it. The usual prefixes are pre-declared; the query's own ``PREFIX``
-declarations take precedence.
+document states it; a query with ``FROM``/``FROM NAMED`` gets the dataset it describes.
+The usual prefixes are pre-declared; the query's own ``PREFIX`` declarations take precedence.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import re
 import pyoxigraph as ox
 
 from witness.errors import QueryError
+from witness.sparql_lexer import LexError, inspect
 
 Answer = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
@@ -26,11 +27,25 @@ def run(store: ox.Store, query: str, prefixes: dict[str, str]) -> Answer:
         is not valid SPARQL 1.1; or the engine's message if evaluation fails.
     """
     try:
-        return store.query(query, use_default_graph_as_union=True, prefixes=prefixes)
+        return store.query(
+            query, use_default_graph_as_union=union_default(query), prefixes=prefixes
+        )
     except SyntaxError as error:
         raise QueryError(syntax_message(query, str(error))) from None
     except (OSError, ValueError) as error:
         raise QueryError(f"The query failed: {error}") from None
+
+
+def union_default(query: str) -> bool:
+    """Whether the default graph should be the union: unless the query has a dataset clause.
+
+    >>> union_default("SELECT * FROM <http://g> { ?s ?p ?o }"), union_default("ASK {}")
+    (False, True)
+    """
+    try:
+        return not inspect(query).dataset
+    except LexError:
+        return True  # not SPARQL at all: the parser will say where
 
 
 def syntax_message(query: str, message: str) -> str:

@@ -13,26 +13,14 @@ from typing import BinaryIO
 import pyoxigraph as ox
 
 from witness.errors import QueryError
+from witness.formats import GRAPHS, RESULTS
 from witness.iris import compact
 from witness.query import Answer
 
-RESULT_FORMATS: dict[str, ox.QueryResultsFormat | None] = {
-    "table": None,
-    "csv": ox.QueryResultsFormat.CSV,
-    "tsv": ox.QueryResultsFormat.TSV,
-    "json": ox.QueryResultsFormat.JSON,
-    "xml": ox.QueryResultsFormat.XML,
-}
-"""Formats for SELECT and ASK answers (``table`` is for people, the others are W3C's)."""
+CLI_GRAPH_FORMATS = ("turtle", "ntriples", "jsonld")
+"""The RDF syntaxes ``witness query`` offers for CONSTRUCT and DESCRIBE answers."""
 
-GRAPH_FORMATS: dict[str, ox.RdfFormat] = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "jsonld": ox.RdfFormat.JSON_LD,
-}
-"""Formats for CONSTRUCT and DESCRIBE answers."""
-
-FORMATS = [*RESULT_FORMATS, *GRAPH_FORMATS]
+FORMATS = ["table", *RESULTS, *CLI_GRAPH_FORMATS]
 
 
 def write(answer: Answer, out: BinaryIO, fmt: str | None, prefixes: dict[str, str]) -> None:
@@ -42,18 +30,17 @@ def write(answer: Answer, out: BinaryIO, fmt: str | None, prefixes: dict[str, st
     """
     if isinstance(answer, ox.QueryTriples):
         fmt = fmt or "turtle"
-        if fmt not in GRAPH_FORMATS:
-            raise QueryError(_mismatch(fmt, "a graph (CONSTRUCT or DESCRIBE)", GRAPH_FORMATS))
-        rdf_format = GRAPH_FORMATS[fmt]
-        used = prefixes if rdf_format is ox.RdfFormat.TURTLE else None
-        ox.serialize(answer, out, rdf_format, prefixes=used)
+        if fmt not in CLI_GRAPH_FORMATS:
+            raise QueryError(_mismatch(fmt, "a graph (CONSTRUCT or DESCRIBE)", CLI_GRAPH_FORMATS))
+        syntax = GRAPHS[fmt].syntax
+        used = prefixes if syntax is ox.RdfFormat.TURTLE else None
+        ox.serialize(answer, out, syntax, prefixes=used)
         return
     fmt = fmt or "table"
-    if fmt not in RESULT_FORMATS:
-        raise QueryError(_mismatch(fmt, "results (SELECT or ASK)", RESULT_FORMATS))
-    results_format = RESULT_FORMATS[fmt]
-    if results_format is not None:
-        answer.serialize(out, results_format)
+    if fmt not in RESULTS and fmt != "table":
+        raise QueryError(_mismatch(fmt, "results (SELECT or ASK)", ["table", *RESULTS]))
+    if fmt in RESULTS:
+        answer.serialize(out, RESULTS[fmt].syntax)
     elif isinstance(answer, ox.QueryBoolean):
         out.write(b"true\n" if answer else b"false\n")
     else:
