@@ -84,6 +84,9 @@ def _inputs(command: F) -> F:
 
 def _settings(**options: Any) -> Settings:
     return Settings().with_changes(
+        query_timeout=options.get("query_timeout"),
+        query_workers=options.get("query_workers"),
+        web_workers=options.get("web_workers"),
         base_iri=options.get("base_iri"),
         store=options.get("store"),
         ontology_dir=options.get("ontology_dir"),
@@ -200,6 +203,52 @@ def _query_text(argument: str) -> str:
         except (OSError, UnicodeDecodeError) as error:
             raise DataError(f"Cannot read the query file {path}: {error}") from None
     return argument
+
+
+@main.command()
+@_store_option
+@_inputs
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@click.option(
+    "--timeout",
+    "query_timeout",
+    type=float,
+    envvar=f"{ENV_PREFIX}QUERY_TIMEOUT",
+    show_envvar=True,
+    help=HELP["query_timeout"] + " [default: 30]",
+)
+@click.option(
+    "--query-workers",
+    type=int,
+    envvar=f"{ENV_PREFIX}QUERY_WORKERS",
+    show_envvar=True,
+    help=HELP["query_workers"],
+)
+@click.option(
+    "--web-workers",
+    type=int,
+    envvar=f"{ENV_PREFIX}WEB_WORKERS",
+    show_envvar=True,
+    help=HELP["web_workers"] + " [default: 1]",
+)
+def serve(host: str, port: int, **options: Any) -> None:
+    """Serve the web app and SPARQL endpoint (building the store first if there is none).
+
+    Runs gunicorn with threaded workers; queries run in a pool of worker processes, each
+    stopped when it passes its deadline.
+
+    \b
+    Example:
+      witness serve --host 0.0.0.0 --port 8000 --timeout 10
+    """
+    from witness.web.server import serve as run_server
+
+    settings = _settings(**options)
+    if not StoreLocation(settings.store).exists():
+        click.echo(f"No store at {settings.store} yet: building it from the bundled data.")
+        build_store(settings)
+    run_server(settings, host, port)
 
 
 @main.command()

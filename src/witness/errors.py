@@ -50,3 +50,7 @@ class Overloaded(WitnessError):
 
 class WorkerLost(WitnessError):
     """The query worker died while answering (the query crashed the engine)."""
+
+
+class NotAcceptable(WitnessError):
+    """None of the formats the client accepts can hold the answer (HTTP 406)."""

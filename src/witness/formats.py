@@ -16,12 +16,21 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+FORMATS_NS = "http://www.w3.org/ns/formats/"
+"""W3C's unique URIs for file formats, used in service descriptions (sd:resultFormat)."""
+
 
 @dataclass(frozen=True)
 class Format:
     name: str
     media_type: str
     extension: str
+    w3c: str
+
+    @property
+    def iri(self) -> str:
+        """The format's IRI in W3C's formats namespace."""
+        return FORMATS_NS + self.w3c
 
 
 @dataclass(frozen=True)
@@ -48,13 +57,29 @@ RESULTS: dict[str, ResultsFormat] = {
     f.name: f
     for f in (
         ResultsFormat(
-            "json", "application/sparql-results+json", "srj", ox.QueryResultsFormat.JSON, _JSON
+            "json",
+            "application/sparql-results+json",
+            "srj",
+            "SPARQL_Results_JSON",
+            ox.QueryResultsFormat.JSON,
+            _JSON,
         ),
         ResultsFormat(
-            "xml", "application/sparql-results+xml", "srx", ox.QueryResultsFormat.XML, _XML
+            "xml",
+            "application/sparql-results+xml",
+            "srx",
+            "SPARQL_Results_XML",
+            ox.QueryResultsFormat.XML,
+            _XML,
         ),
-        ResultsFormat("csv", "text/csv", "csv", ox.QueryResultsFormat.CSV),
-        ResultsFormat("tsv", "text/tab-separated-values", "tsv", ox.QueryResultsFormat.TSV),
+        ResultsFormat("csv", "text/csv", "csv", "SPARQL_Results_CSV", ox.QueryResultsFormat.CSV),
+        ResultsFormat(
+            "tsv",
+            "text/tab-separated-values",
+            "tsv",
+            "SPARQL_Results_TSV",
+            ox.QueryResultsFormat.TSV,
+        ),
     )
 }
 """Formats for SELECT and ASK answers, in the order offered when a client has no preference."""
@@ -62,12 +87,14 @@ RESULTS: dict[str, ResultsFormat] = {
 GRAPHS: dict[str, GraphFormat] = {
     f.name: f
     for f in (
-        GraphFormat("turtle", "text/turtle", "ttl", ox.RdfFormat.TURTLE, ("application/x-turtle",)),
-        GraphFormat("ntriples", "application/n-triples", "nt", ox.RdfFormat.N_TRIPLES),
-        GraphFormat("jsonld", "application/ld+json", "jsonld", ox.RdfFormat.JSON_LD),
-        GraphFormat("rdfxml", "application/rdf+xml", "rdf", ox.RdfFormat.RDF_XML),
-        GraphFormat("trig", "application/trig", "trig", ox.RdfFormat.TRIG),
-        GraphFormat("nquads", "application/n-quads", "nq", ox.RdfFormat.N_QUADS),
+        GraphFormat(
+            "turtle", "text/turtle", "ttl", "Turtle", ox.RdfFormat.TURTLE, ("application/x-turtle",)
+        ),
+        GraphFormat("ntriples", "application/n-triples", "nt", "N-Triples", ox.RdfFormat.N_TRIPLES),
+        GraphFormat("jsonld", "application/ld+json", "jsonld", "JSON-LD", ox.RdfFormat.JSON_LD),
+        GraphFormat("rdfxml", "application/rdf+xml", "rdf", "RDF_XML", ox.RdfFormat.RDF_XML),
+        GraphFormat("trig", "application/trig", "trig", "TriG", ox.RdfFormat.TRIG),
+        GraphFormat("nquads", "application/n-quads", "nq", "N-Quads", ox.RdfFormat.N_QUADS),
     )
 }
 """RDF syntaxes for graphs, in the order offered when a client has no preference."""

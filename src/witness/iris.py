@@ -89,3 +89,14 @@ def compact(iri: str, prefixes: dict[str, str]) -> str:
         if iri.startswith(namespace) and len(iri) > len(namespace):
             return f"{prefix}:{iri[len(namespace) :]}"
     return f"<{iri}>"
+
+
+def local_path(iri: str, base: str) -> str | None:
+    """The path at which this server answers for ``iri``, if it is under ``base``.
+
+    >>> local_path("https://w3id.org/witness/id/vivos", "https://w3id.org/witness/")
+    '/id/vivos'
+    >>> local_path("http://www.wikidata.org/entity/Q160115", "https://w3id.org/witness/") is None
+    True
+    """
+    return "/" + iri[len(base) :] if iri.startswith(base) and len(iri) > len(base) else None

@@ -31,10 +31,29 @@ WD = Namespace("http://www.wikidata.org/entity/")
 
 
 class WIT(DefinedNamespace):
-    """Terms of the Witness ontology (``ontology/witness.ttl``), filled in with the ontology."""
+    """Terms of the Witness ontology (``ontology/witness.ttl``); a test keeps the two in step."""
 
     _NS = Namespace(DEFAULT_BASE_IRI + "ontology#")
     _fail = True
+
+    # Classes
+    Award: URIRef  # a prize, medal or honour as a resource (subclass of schema:Intangible)
+    Programme: URIRef  # a curated series of films or events (subclass of schema:EventSeries)
+
+    # Relations between resources
+    awardReceived: URIRef  # an award a person or organisation has won (close to schema:award)
+    conferredBy: URIRef  # the organisation that gives an award (under prov:wasAttributedTo)
+    followUpTo: URIRef  # the earlier work this work follows up (Wikidata P155)
+    inAssociationWith: URIRef  # what a programme is presented with (under dcterms:relation)
+
+    # Literal values
+    daysDetained: URIRef  # days a person was held in a detention (xsd:integer)
+    medicalWorkersDeployed: URIRef  # medical workers brought in to respond to an event
+    namesCollectedMoreThan: URIRef  # figure that the number of names collected exceeds
+    numberOfDisappeared: URIRef  # people forcibly disappeared in an event (xsd:integer)
+    population: URIRef  # inhabitants of a place, as the source states (xsd:integer)
+    promoCode: URIRef  # promotion code an offer requires (close to schema:discountCode)
+    runtimeMinutes: URIRef  # running time of a film in whole minutes (xsd:integer)
 
 
 PREFIXES: dict[str, str] = {

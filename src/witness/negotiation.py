@@ -83,3 +83,25 @@ def prefers_html(header: str | None) -> bool:
     html = max((r.q for r in ranges if r.specificity("text/html") == 2), default=0.0)
     other = max((r.q for r in ranges if r.specificity("text/html") < 2), default=0.0)
     return html > 0 and html >= other
+
+
+def accepts_coding(header: str | None, coding: str) -> bool:
+    """Whether an ``Accept-Encoding`` header (RFC 9110, 12.5.3) allows ``coding``.
+
+    >>> accepts_coding("gzip, deflate, br", "gzip"), accepts_coding("*;q=0", "gzip")
+    (True, False)
+    """
+    best, q = -1, 0.0
+    for part in (header or "").split(","):
+        name, *params = (piece.strip().lower() for piece in part.split(";"))
+        rank = 1 if name == coding else 0 if name == "*" else -1
+        if rank > best:
+            best, q = rank, 1.0
+            for param in params:
+                key, _, value = param.partition("=")
+                if key.strip() == "q":
+                    try:
+                        q = float(value)
+                    except ValueError:
+                        q = 0.0
+    return q > 0

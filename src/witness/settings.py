@@ -53,6 +53,39 @@ class Settings:
         metadata={"help": "Directory of the SHACL shapes (Turtle)."},
     )
 
+    query_timeout: float = field(
+        default=30.0,
+        metadata={"help": "Seconds a query may run before it is stopped (its deadline)."},
+    )
+    query_workers: int = field(
+        default=0,
+        metadata={"help": "Query worker processes per web worker; 0 means one per core."},
+    )
+    web_workers: int = field(
+        default=1,
+        metadata={"help": "Web server (gunicorn) worker processes."},
+    )
+    web_threads: int = field(
+        default=32,
+        metadata={"help": "Threads per web worker: the requests each serves at once."},
+    )
+    max_query_bytes: int = field(
+        default=100_000,
+        metadata={"help": "Largest SPARQL request text accepted, in bytes (400 beyond)."},
+    )
+    max_query_depth: int = field(
+        default=64,
+        metadata={"help": "Deepest nesting of { ( [ accepted in a query (400 beyond)."},
+    )
+    max_body_bytes: int = field(
+        default=1_000_000,
+        metadata={"help": "Largest HTTP request body accepted, in bytes (413 beyond)."},
+    )
+    html_max_rows: int = field(
+        default=1_000,
+        metadata={"help": "Most result rows shown in an HTML page (downloads have them all)."},
+    )
+
     def with_changes(self, **changes: Any) -> Settings:
         """A copy with the given fields replaced; ``None`` values keep the current one."""
         return replace(self, **{k: v for k, v in changes.items() if v is not None})

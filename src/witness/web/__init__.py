@@ -1,0 +1,29 @@
+"""The Witness web application: ``create_app(settings)`` builds it, nothing at import time."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from witness.settings import Settings
+from witness.web import errors, http
+from witness.web.home import blueprint as home
+from witness.web.services import Services
+from witness.web.sparql import blueprint as sparql
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    """A Flask app serving the store of ``settings`` (default: the default settings).
+
+    The query workers start with the first query, not here, so that the app can be created
+    before a fork (gunicorn) and in tests without cost.
+    """
+    settings = settings or Settings()
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    Services(settings).init_app(app)
+    errors.init_app(app)
+    http.init_app(app)
+    app.register_blueprint(home)
+    app.register_blueprint(sparql)
+    return app

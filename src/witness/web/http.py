@@ -1,0 +1,58 @@
+"""HTTP concerns shared by every surface: CORS for reads, and gzip compression.
+
+CORS (Fetch standard, CORS protocol): every read may be made from any origin, so that
+browser-based SPARQL clients (YASGUI and the like) work; preflight requests are answered.
+Compression (RFC 9110, section 8.4): text responses are gzipped, as a stream, when the
+client accepts gzip, so that large results never have to be held in memory to compress.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterable, Iterator
+
+from flask import Flask, Response, request
+
+from witness.negotiation import accepts_coding
+
+COMPRESSIBLE = ("text/", "application/")
+NOT_COMPRESSIBLE = ("application/gzip", "application/zip", "application/octet-stream")
+MIN_SIZE = 1024
+
+
+def _gzip(chunks: Iterable[bytes]) -> Iterator[bytes]:
+    compressor = zlib.compressobj(6, zlib.DEFLATED, 31)
+    for chunk in chunks:
+        compressed = compressor.compress(chunk)
+        if compressed:
+            yield compressed
+    yield compressor.flush()
+
+
+def _after(response: Response) -> Response:
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Expose-Headers"] = "Content-Type, Content-Length, ETag, Link"
+    if request.method == "OPTIONS":
+        response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, POST, OPTIONS"
+        response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type, Authorization"
+        response.headers["Access-Control-Max-Age"] = "86400"
+    response.vary.add("Accept-Encoding")
+    mimetype = response.mimetype or ""
+    if (
+        request.method != "HEAD"
+        and response.status_code >= 200
+        and "Content-Encoding" not in response.headers
+        and mimetype.startswith(COMPRESSIBLE)
+        and mimetype not in NOT_COMPRESSIBLE
+        and (response.is_streamed or (response.content_length or 0) >= MIN_SIZE)
+        and accepts_coding(request.headers.get("Accept-Encoding"), "gzip")
+    ):
+        response.response = _gzip(response.iter_encoded())
+        response.headers["Content-Encoding"] = "gzip"
+        response.headers.pop("Content-Length", None)
+        response.direct_passthrough = False
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.after_request(_after)

@@ -1,0 +1,46 @@
+"""Serving the app in production: gunicorn with threaded workers, never Flask's dev server.
+
+Each gunicorn worker process builds its own app (after the fork) and so its own pool of
+query processes; threads accept requests while queries run in the pool, so a slow query
+never holds up the others.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from gunicorn.app.base import BaseApplication
+
+from witness.settings import Settings
+from witness.web import create_app
+
+
+class _Gunicorn(BaseApplication):  # type: ignore[misc]
+    def __init__(self, settings: Settings, options: dict[str, Any]) -> None:
+        self.settings = settings
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Flask:
+        return create_app(self.settings)
+
+
+def serve(settings: Settings, host: str, port: int, *, access_log: bool = True) -> None:
+    """Serve the app on ``host:port`` until interrupted."""
+    options = {
+        "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
+        "workers": settings.web_workers,
+        "worker_class": "gthread",
+        "threads": settings.web_threads,
+        "timeout": int(settings.query_timeout) + 30,
+        "graceful_timeout": 5,
+        "accesslog": "-" if access_log else None,
+        "errorlog": "-",
+        "proc_name": "witness",
+    }
+    _Gunicorn(settings, options).run()
