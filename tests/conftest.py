@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -57,6 +64,79 @@ def ask(bundled_store: ox.Store) -> Callable[[str], bool]:
         return bool(bundled_store.query(PROLOGUE + query, use_default_graph_as_union=True))
 
     return run
+
+
+@dataclass
+class LiveServer:
+    """A ``witness serve`` process on a free local port."""
+
+    url: str
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def start_server(store: Path, log: Path, *options: str) -> LiveServer:
+    """Start ``witness serve`` on ``store`` and wait until /health answers."""
+    port = free_port()
+    command = [str(Path(sys.executable).parent / "witness"), "serve", "--store", str(store)]
+    command += ["--port", str(port), *options]
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
+    server = LiveServer(f"http://127.0.0.1:{port}", process, log)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"witness serve exited: {log.read_text()}")
+        try:
+            with urllib.request.urlopen(server.url + "/health", timeout=2) as response:
+                if response.status == 200:
+                    return server
+        except OSError:
+            time.sleep(0.1)
+    server.stop()
+    raise RuntimeError(f"witness serve did not come up: {log.read_text()}")
+
+
+@pytest.fixture(scope="session")
+def live_server(
+    bundled_store: ox.Store, bundled_settings: Settings, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveServer]:
+    """A real server (gunicorn, query workers) on the bundled data, for the whole session."""
+    log = tmp_path_factory.mktemp("server") / "serve.log"
+    server = start_server(bundled_settings.store, log)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def serve(tmp_path: Path) -> Iterator[Callable[..., LiveServer]]:
+    """Start servers of the test's own (on any store, with any options); stopped after it."""
+    started: list[LiveServer] = []
+
+    def start(store: Path, *options: str) -> LiveServer:
+        server = start_server(store, tmp_path / f"serve-{len(started)}.log", *options)
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()
 
 
 @pytest.fixture

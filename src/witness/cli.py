@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from dataclasses import MISSING, fields
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -20,13 +21,14 @@ from witness.errors import DataError, NotConforming, WitnessError
 from witness.iris import Iris, compact
 from witness.query import run
 from witness.results import FORMATS, write
-from witness.settings import DEFAULT_BASE_IRI, ENV_PREFIX, Settings, documented
+from witness.settings import ENV_PREFIX, Settings, documented
 from witness.stats import stats as store_stats
 from witness.store import StoreLocation
 from witness.validation import validate as validate_dirs
 
 F = TypeVar("F", bound=Callable[..., Any])
 HELP = documented()
+SETTINGS = {spec.name: spec for spec in fields(Settings)}
 
 
 class WitnessGroup(click.Group):
@@ -41,58 +43,41 @@ class WitnessGroup(click.Group):
             raise exception from None
 
 
-def _dir_option(name: str, setting: str) -> Callable[[F], F]:
+def _setting(setting: str, flag: str | None = None) -> Callable[[F], F]:
+    """An option for a setting, with its help, default and environment variable."""
+    spec = SETTINGS[setting]
+    if spec.default is MISSING:
+        kind: Any = click.Path(path_type=Path)
+        default = spec.default_factory()  # type: ignore[operator]  # default-factory fields
+    else:
+        kind, default = type(spec.default), spec.default
     return click.option(
-        f"--{name}",
+        f"--{flag or setting.replace('_', '-')}",
         setting,
-        type=click.Path(path_type=Path),
+        type=kind,
         envvar=f"{ENV_PREFIX}{setting.upper()}",
         show_envvar=True,
-        help=HELP[setting] + " [default: the bundled one]",
+        help=f"{HELP[setting]} [default: {default}]",
     )
 
 
-def _store_option(command: F) -> F:
-    return click.option(
-        "--store",
-        type=click.Path(path_type=Path),
-        envvar=f"{ENV_PREFIX}STORE",
-        show_envvar=True,
-        help=HELP["store"] + " [default: ~/.local/share/witness/store]",
-    )(command)
+def _options(*settings: str | tuple[str, str]) -> Callable[[F], F]:
+    """Options for several settings; a tuple gives the setting and its option name."""
+
+    def decorate(command: F) -> F:
+        for item in reversed(settings):
+            setting, flag = item if isinstance(item, tuple) else (item, None)
+            command = _setting(setting, flag)(command)
+        return command
+
+    return decorate
 
 
-def _base_option(command: F) -> F:
-    return click.option(
-        "--base-iri",
-        envvar=f"{ENV_PREFIX}BASE_IRI",
-        show_envvar=True,
-        help=HELP["base_iri"] + f" [default: {DEFAULT_BASE_IRI}]",
-    )(command)
-
-
-def _inputs(command: F) -> F:
-    for option in (
-        _base_option,
-        _dir_option("shapes", "shapes_dir"),
-        _dir_option("data", "data_dir"),
-        _dir_option("ontology", "ontology_dir"),
-    ):
-        command = option(command)
-    return command
+INPUTS = (("ontology_dir", "ontology"), ("data_dir", "data"), ("shapes_dir", "shapes"))
 
 
 def _settings(**options: Any) -> Settings:
-    return Settings().with_changes(
-        query_timeout=options.get("query_timeout"),
-        query_workers=options.get("query_workers"),
-        web_workers=options.get("web_workers"),
-        base_iri=options.get("base_iri"),
-        store=options.get("store"),
-        ontology_dir=options.get("ontology_dir"),
-        data_dir=options.get("data_dir"),
-        shapes_dir=options.get("shapes_dir"),
-    )
+    return Settings().with_changes(**{k: v for k, v in options.items() if k in SETTINGS})
 
 
 @click.group(cls=WitnessGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -108,8 +93,7 @@ def main() -> None:
 
 
 @main.command()
-@_store_option
-@_inputs
+@_options("store", "base_iri", *INPUTS)
 @click.option(
     "--no-validate", is_flag=True, help="Skip SHACL validation (for bulk loads of trusted data)."
 )
@@ -134,7 +118,7 @@ def build(no_validate: bool, **options: Any) -> None:
 
 
 @main.command()
-@_inputs
+@_options("base_iri", *INPUTS)
 @click.option(
     "--format",
     "fmt",
@@ -165,8 +149,7 @@ def validate(fmt: str, **options: Any) -> None:
 
 
 @main.command()
-@_store_option
-@_base_option
+@_options("store", "base_iri")
 @click.argument("query")
 @click.option(
     "--format",
@@ -206,31 +189,18 @@ def _query_text(argument: str) -> str:
 
 
 @main.command()
-@_store_option
-@_inputs
+@_options("store", "base_iri", *INPUTS)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
-@click.option(
-    "--timeout",
-    "query_timeout",
-    type=float,
-    envvar=f"{ENV_PREFIX}QUERY_TIMEOUT",
-    show_envvar=True,
-    help=HELP["query_timeout"] + " [default: 30]",
-)
-@click.option(
-    "--query-workers",
-    type=int,
-    envvar=f"{ENV_PREFIX}QUERY_WORKERS",
-    show_envvar=True,
-    help=HELP["query_workers"],
-)
-@click.option(
-    "--web-workers",
-    type=int,
-    envvar=f"{ENV_PREFIX}WEB_WORKERS",
-    show_envvar=True,
-    help=HELP["web_workers"] + " [default: 1]",
+@_options(
+    ("query_timeout", "timeout"),
+    "query_workers",
+    "web_workers",
+    "web_threads",
+    "max_query_bytes",
+    "max_query_depth",
+    "max_body_bytes",
+    "html_max_rows",
 )
 def serve(host: str, port: int, **options: Any) -> None:
     """Serve the web app and SPARQL endpoint (building the store first if there is none).
@@ -252,8 +222,7 @@ def serve(host: str, port: int, **options: Any) -> None:
 
 
 @main.command()
-@_store_option
-@_base_option
+@_options("store", "base_iri")
 def stats(**options: Any) -> None:
     """Count the statements: in all, per named graph (with its source), per class.
 

@@ -24,7 +24,8 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
 
     def load_config(self) -> None:
         for key, value in self.options.items():
-            self.cfg.set(key, value)
+            if key in self.cfg.settings:  # settings newer gunicorns added are optional
+                self.cfg.set(key, value)
 
     def load(self) -> Flask:
         return create_app(self.settings)
@@ -42,5 +43,6 @@ def serve(settings: Settings, host: str, port: int, *, access_log: bool = True) 
         "accesslog": "-" if access_log else None,
         "errorlog": "-",
         "proc_name": "witness",
+        "control_socket_disable": True,
     }
     _Gunicorn(settings, options).run()
