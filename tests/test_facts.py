@@ -1,0 +1,642 @@
+"""What a consumer who knows only schema.org asks of the graph, one test per kind of fact.
+
+Each test also asks which document states the fact: the named graph that holds it, followed to
+its source with ``prov:wasDerivedFrom`` (the archivist's question, "which document says this?").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+Rows = list[dict[str, str]]
+Select = Callable[[str], Rows]
+Ask = Callable[[str], bool]
+
+ID = "https://w3id.org/witness/id/"
+SOURCE = "https://w3id.org/witness/source/"
+SKIRBALL = SOURCE + "skirball-bearing-witness"
+CMU = SOURCE + "cmu-news-the-rest"
+REVIEW = SOURCE + "review-never-sorry"
+AUTHORITIES = SOURCE + "witness-authorities"
+
+
+def stated_by(sparql: Select, pattern: str) -> set[str]:
+    """The sources of the named graphs in which the whole graph pattern holds."""
+    rows = sparql(
+        "SELECT DISTINCT ?source WHERE { "
+        f"GRAPH ?g {{ {pattern} }} ?g prov:wasDerivedFrom ?source }}"
+    )
+    return {row["source"] for row in rows}
+
+
+def values(sparql: Select, query: str, name: str) -> set[str]:
+    return {row[name] for row in sparql(query)}
+
+
+# Films -------------------------------------------------------------------------------------------
+
+
+def test_films_directed_by_ai_weiwei(sparql: Select) -> None:
+    films = values(
+        sparql,
+        """SELECT DISTINCT ?title WHERE {
+            ?film a schema:Movie ; schema:name ?title ; schema:director ?d .
+            ?d schema:name "Ai Weiwei"@en }""",
+        "title",
+    )
+    assert films == {"Cockroach", "Coronation", "Vivos", "The Rest", "Human Flow"}
+    assert stated_by(sparql, "id:the-rest schema:director id:ai-weiwei") == {SKIRBALL, CMU}
+    assert stated_by(sparql, "id:cockroach schema:director id:ai-weiwei") == {SKIRBALL}
+
+
+def test_never_sorry_credits(sparql: Select) -> None:
+    rows = sparql(
+        """SELECT DISTINCT ?director ?company ?released (DATATYPE(?released) AS ?type) WHERE {
+            ?film a schema:Movie ; schema:name "Ai Weiwei: Never Sorry"@en ;
+                schema:director/schema:name ?director ;
+                schema:productionCompany/schema:name ?company ;
+                schema:datePublished ?released }"""
+    )
+    assert rows == [
+        {
+            "director": "Alison Klayman",
+            "company": "United Expression Media",
+            "released": "2012-04-16",
+            "type": "http://www.w3.org/2001/XMLSchema#date",
+        }
+    ]
+    assert stated_by(sparql, "id:ai-weiwei-never-sorry schema:director id:alison-klayman") == {
+        REVIEW
+    }
+
+
+def test_release_years(sparql: Select) -> None:
+    rows = sparql(
+        """SELECT DISTINCT ?title ?year WHERE {
+            ?film a schema:Movie ; schema:name ?title ; schema:datePublished ?year .
+            FILTER (DATATYPE(?year) = xsd:gYear) }"""
+    )
+    years = {row["title"]: row["year"] for row in rows}
+    assert years == {
+        "Cockroach": "2020",
+        "Coronation": "2020",
+        "Vivos": "2020",
+        "The Rest": "2019",
+        "Human Flow": "2017",
+    }
+    assert stated_by(sparql, 'id:human-flow schema:datePublished "2017"^^xsd:gYear') == {
+        SKIRBALL,
+        CMU,
+    }
+
+
+def test_runtimes(sparql: Select) -> None:
+    # Compared as values: the store may write "PT93M" in its canonical form "PT1H33M".
+    rows = sparql(
+        """SELECT DISTINCT ?title WHERE {
+            VALUES (?title ?duration ?minutes) {
+                ("Cockroach"@en "PT93M"^^xsd:duration 93)
+                ("Coronation"@en "PT115M"^^xsd:duration 115)
+                ("Vivos"@en "PT112M"^^xsd:duration 112)
+                ("The Rest"@en "PT78M"^^xsd:duration 78) }
+            ?film schema:name ?title ; schema:duration ?duration ; wit:runtimeMinutes ?minutes }"""
+    )
+    assert {row["title"] for row in rows} == {"Cockroach", "Coronation", "Vivos", "The Rest"}
+    assert stated_by(sparql, 'id:coronation schema:duration "PT115M"^^xsd:duration') == {SKIRBALL}
+
+
+def test_content_ratings_as_stated(sparql: Select) -> None:
+    rated = values(
+        sparql,
+        """SELECT DISTINCT ?title WHERE {
+            ?film schema:name ?title ; schema:contentRating "No MPAA rating" }""",
+        "title",
+    )
+    assert rated == {"Cockroach", "Coronation", "Vivos", "The Rest"}
+    assert stated_by(sparql, 'id:vivos schema:contentRating "No MPAA rating"') == {SKIRBALL}
+
+
+def test_courtesy_credit_is_not_a_production_company(sparql: Select, ask: Ask) -> None:
+    assert values(
+        sparql, "SELECT DISTINCT ?credit WHERE { id:vivos schema:creditText ?credit }", "credit"
+    ) == {"courtesy of Ai Weiwei Studio"}
+    assert not ask("ASK { id:vivos schema:productionCompany ?company }")
+    assert stated_by(sparql, "id:vivos schema:creditText ?credit") == {SKIRBALL}
+
+
+def test_documentary_genre(sparql: Select) -> None:
+    documentaries = values(
+        sparql,
+        """SELECT DISTINCT ?title WHERE {
+            ?film schema:genre wd:Q93204 ; schema:name ?title .
+            wd:Q93204 skos:prefLabel "documentary film"@en }""",
+        "title",
+    )
+    assert {"Cockroach", "Coronation", "Vivos", "The Rest", "Human Flow"} <= documentaries
+    assert "Ai Weiwei: Never Sorry" in documentaries
+    assert stated_by(sparql, 'wd:Q93204 skos:prefLabel "documentary film"@en') == {AUTHORITIES}
+
+
+def test_follow_up_film(sparql: Select, ask: Ask) -> None:
+    assert ask(
+        'ASK { ?later wit:followUpTo ?earlier . ?later schema:name "The Rest"@en . '
+        '?earlier schema:name "Human Flow"@en }'
+    )
+    # A consumer who does not know wit: finds its meaning through the ontology graph.
+    assert ask(
+        """ASK { GRAPH graph:ontology {
+            wit:followUpTo skos:closeMatch <http://www.wikidata.org/prop/direct/P155> } }"""
+    )
+    assert stated_by(sparql, "id:the-rest wit:followUpTo id:human-flow") == {SKIRBALL}
+
+
+def test_film_subjects(sparql: Select) -> None:
+    rows = sparql(
+        """SELECT DISTINCT ?film ?subject WHERE {
+            ?f a schema:Movie ; schema:name ?film ; schema:about ?s .
+            { ?s skos:prefLabel ?subject } UNION { ?s a schema:Event ; schema:name ?subject } }"""
+    )
+    subjects = {(row["film"], row["subject"]) for row in rows}
+    assert ("The Rest", "refugees") in subjects
+    assert ("The Rest", "migration") in subjects
+    assert ("Vivos", "Forced disappearance of 43 students in Iguala") in subjects
+    assert ("Coronation", "Wuhan lockdown") in subjects
+    assert ("Ai Weiwei: Never Sorry", "activism") in subjects
+    assert stated_by(sparql, "id:the-rest schema:about id:migration") == {CMU}
+    assert stated_by(sparql, "id:the-rest schema:about id:refugees") == {SKIRBALL, CMU}
+    recorded = values(
+        sparql, "SELECT DISTINCT ?e WHERE { id:cockroach schema:recordedAt/schema:name ?e }", "e"
+    )
+    assert recorded == {"Protests over Hong Kong's extradition bill"}
+
+
+def test_streaming_availability(sparql: Select) -> None:
+    platforms = values(
+        sparql,
+        """SELECT DISTINCT ?platform WHERE {
+            ?film schema:name "Ai Weiwei: Never Sorry"@en ;
+                schema:offers/schema:offeredBy/schema:name ?platform }""",
+        "platform",
+    )
+    assert platforms == {"Netflix", "Hulu"}
+    on_demand = values(
+        sparql,
+        """SELECT DISTINCT ?title WHERE {
+            ?offer schema:offeredBy id:skirball-cultural-center ;
+                schema:availability schema:OnlineOnly ; schema:itemOffered/schema:name ?title }""",
+        "title",
+    )
+    assert on_demand == {"Cockroach", "Coronation", "Vivos", "The Rest"}
+    assert stated_by(sparql, "?film schema:offers/schema:offeredBy id:hulu") == {REVIEW}
+
+
+# The Skirball programme and exhibition ------------------------------------------------------------
+
+
+def test_bearing_witness_programme(sparql: Select, ask: Ask) -> None:
+    rows = sparql(
+        """SELECT DISTINCT ?organizer ?exhibition WHERE {
+            ?p a schema:EventSeries ; schema:name "Bearing Witness"@en ;
+                schema:organizer/schema:name ?organizer ;
+                wit:inAssociationWith/schema:name ?exhibition }"""
+    )
+    assert rows == [{"organizer": "Skirball Cultural Center", "exhibition": "Ai Weiwei: Trace"}]
+    assert ask("ASK { wit:inAssociationWith rdfs:subPropertyOf dcterms:relation }")
+    assert (
+        len(
+            values(
+                sparql,
+                "SELECT DISTINCT ?f WHERE { id:bearing-witness schema:workFeatured ?f }",
+                "f",
+            )
+        )
+        == 4
+    )
+    assert stated_by(sparql, "id:bearing-witness wit:inAssociationWith id:ai-weiwei-trace") == {
+        SKIRBALL
+    }
+
+
+def test_exhibition_donors(sparql: Select) -> None:
+    lead = sparql(
+        """SELECT DISTINCT ?donor WHERE {
+            ?exhibition schema:name "Ai Weiwei: Trace"@en ; schema:funder ?role .
+            ?role a schema:Role ; schema:roleName "Lead Donor"@en ;
+                schema:funder/schema:name ?donor }"""
+    )
+    assert lead == [{"donor": "Steve Tisch Family Foundation"}]
+    donors = values(
+        sparql,
+        """SELECT DISTINCT ?donor WHERE {
+            id:ai-weiwei-trace schema:funder ?d . ?d schema:name ?donor .
+            FILTER NOT EXISTS { ?d a schema:Role } }""",
+        "donor",
+    )
+    assert donors == {
+        "Billie B. and Steven G. Fischer Foundation",
+        "Chara Schreyer",
+        "Gordon Freund",
+    }
+    assert stated_by(sparql, "id:ai-weiwei-trace schema:funder id:chara-schreyer") == {SKIRBALL}
+
+
+# The CMU festival and the screening ---------------------------------------------------------------
+
+
+def test_screening_of_the_rest(sparql: Select) -> None:
+    rows = sparql(
+        """SELECT DISTINCT ?start ?end ?festival WHERE {
+            ?screening a schema:ScreeningEvent ; schema:workPresented id:the-rest ;
+                schema:startDate ?start ; schema:endDate ?end ;
+                schema:superEvent ?f .
+            ?f a schema:Festival ; schema:name ?festival .
+            FILTER (DATATYPE(?start) = xsd:date && DATATYPE(?end) = xsd:date) }"""
+    )
+    assert rows == [
+        {
+            "start": "2021-03-20",
+            "end": "2021-03-26",
+            "festival": "Carnegie Mellon International “Faces” Film Festival",
+        }
+    ]
+    assert stated_by(sparql, "?s schema:workPresented id:the-rest") == {CMU}
+
+
+def test_live_discussion(sparql: Select) -> None:
+    rows = sparql(
+        """SELECT DISTINCT ?start (DATATYPE(?start) AS ?type) ?free WHERE {
+            ?talk schema:superEvent ?screening ; schema:startDate ?start ;
+                schema:eventAttendanceMode schema:OnlineEventAttendanceMode ;
+                schema:isAccessibleForFree ?free .
+            ?screening schema:workPresented id:the-rest }"""
+    )
+    assert rows == [
+        {
+            "start": "2021-03-25T18:00:00-05:00",
+            "type": "http://www.w3.org/2001/XMLSchema#dateTime",
+            "free": "true",
+        }
+    ]
+    assert stated_by(sparql, "id:the-rest-live-discussion schema:startDate ?start") == {CMU}
+
+
+def test_tickets_and_free_offer(sparql: Select) -> None:
+    rows = sparql(
+        """SELECT DISTINCT ?price ?currency ?code ?first ?from WHERE {
+            id:the-rest-cmu-iff-2021 schema:offers ?offer .
+            ?offer schema:price ?price ; schema:priceCurrency ?currency .
+            OPTIONAL { ?offer wit:promoCode ?code ;
+                              schema:eligibleQuantity/schema:maxValue ?first ;
+                              schema:availabilityStarts ?from } }"""
+    )
+    offers = {
+        (float(row["price"]), row["currency"], row.get("code"), row.get("first"), row.get("from"))
+        for row in rows
+    }
+    assert offers == {
+        (5.0, "USD", None, None, None),
+        (0.0, "USD", "CMUIFF", "30", "2021-03-18"),
+    }
+    assert stated_by(sparql, 'id:the-rest-cmu-iff-2021-offer-free wit:promoCode "CMUIFF"') == {CMU}
+
+
+def test_co_presenter_and_sponsors(sparql: Select) -> None:
+    organizers = values(
+        sparql,
+        "SELECT DISTINCT ?n WHERE { id:the-rest-cmu-iff-2021 schema:organizer/schema:name ?n }",
+        "n",
+    )
+    assert "School of Art at Carnegie Mellon University" in organizers
+    sponsors = values(
+        sparql,
+        "SELECT DISTINCT ?n WHERE { id:the-rest-cmu-iff-2021 schema:sponsor/schema:name ?n }",
+        "n",
+    )
+    assert sponsors == {
+        "The Doc Salon",
+        "JFCS Refugee & Immigrant Services",
+        "Humanities Scholars Program",
+        "Graduate Student Assembly",
+    }
+    assert values(
+        sparql,
+        """SELECT DISTINCT ?u WHERE {
+            id:cmu-graduate-student-assembly schema:parentOrganization/schema:name ?u }""",
+        "u",
+    ) == {"Carnegie Mellon University"}
+    assert stated_by(sparql, "id:the-rest-cmu-iff-2021 schema:sponsor id:the-doc-salon") == {CMU}
+
+
+def test_festival(sparql: Select) -> None:
+    rows = sparql(
+        """SELECT DISTINCT ?founded ?centre ?university ?city WHERE {
+            ?festival a schema:Festival ; schema:alternateName "CMU IFF"@en ;
+                schema:foundingDate ?founded ; schema:location/schema:name ?city ;
+                schema:parentOrganization ?c .
+            ?c schema:name ?centre ; schema:parentOrganization/schema:name ?university }"""
+    )
+    assert rows == [
+        {
+            "founded": "2006",
+            "centre": "Humanities Center at Carnegie Mellon University",
+            "university": "Carnegie Mellon University",
+            "city": "Pittsburgh",
+        }
+    ]
+    assert stated_by(
+        sparql, 'id:cmu-international-film-festival schema:foundingDate "2006"^^xsd:gYear'
+    ) == {CMU}
+
+
+def test_festival_directors(sparql: Select) -> None:
+    directors = values(
+        sparql,
+        """SELECT DISTINCT ?name WHERE {
+            id:cmu-international-film-festival schema:contributor ?role .
+            ?role schema:roleName "featured director"@en ;
+                schema:contributor/schema:name ?name }""",
+        "name",
+    )
+    assert directors == {
+        "Ken Loach",
+        "Xiaoshuai Wang",
+        "Jan Komasa",
+        "Jeremiah Mosese",
+        "Ai Weiwei",
+    }
+    assert stated_by(sparql, "?role schema:contributor id:ken-loach") == {CMU}
+
+
+# Ai Weiwei ----------------------------------------------------------------------------------------
+
+
+def test_birth(sparql: Select) -> None:
+    rows = sparql(
+        """SELECT DISTINCT ?year (DATATYPE(?year) AS ?type) ?place WHERE {
+            id:ai-weiwei schema:birthDate ?year ; schema:birthPlace/schema:name ?place }"""
+    )
+    assert rows == [
+        {"year": "1957", "type": "http://www.w3.org/2001/XMLSchema#gYear", "place": "Beijing"}
+    ]
+    assert stated_by(sparql, "id:ai-weiwei schema:birthPlace id:beijing") == {CMU}
+
+
+def test_residence_history(sparql: Select) -> None:
+    rows = sparql(
+        """SELECT DISTINCT ?place ?end WHERE {
+            id:ai-weiwei schema:homeLocation ?role .
+            ?role a schema:Role ; schema:homeLocation/schema:name ?place .
+            OPTIONAL { ?role schema:endDate ?end } }"""
+    )
+    homes = {row["place"]: row.get("end") for row in rows}
+    assert homes == {
+        "China": "2015",
+        "Germany": None,
+        "United Kingdom": None,
+        "New York City": None,
+    }
+    assert stated_by(sparql, "id:ai-weiwei schema:homeLocation id:ai-weiwei-home-germany") == {CMU}
+    assert stated_by(
+        sparql, "id:ai-weiwei schema:homeLocation id:ai-weiwei-home-new-york-city"
+    ) == {REVIEW}
+
+
+def test_awards(sparql: Select, ask: Ask) -> None:
+    awards = values(sparql, "SELECT DISTINCT ?a WHERE { id:ai-weiwei schema:award ?a }", "a")
+    assert awards == {
+        "Skowhegan Medal",
+        "Václav Havel Prize for Creative Dissent",
+        "Amnesty International's Ambassador of Conscience Award",
+    }
+    conferred = sparql(
+        """SELECT DISTINCT ?award ?by WHERE {
+            id:ai-weiwei wit:awardReceived ?a . ?a schema:name ?award .
+            ?a wit:conferredBy/schema:name ?by }"""
+    )
+    assert conferred == [{"award": "Ambassador of Conscience Award", "by": "Amnesty International"}]
+    assert ask("ASK { id:amnesty-international schema:sameAs wd:Q42970 }")
+    assert stated_by(sparql, 'id:ai-weiwei schema:award "Skowhegan Medal"@en') == {CMU}
+
+
+def test_exhibitions_of_his_work(sparql: Select) -> None:
+    good_fences = sparql(
+        """SELECT DISTINCT ?organizer ?city WHERE {
+            ?e a schema:ExhibitionEvent ; schema:name "Good Fences Make Good Neighbors"@en ;
+                schema:organizer/schema:name ?organizer ; schema:location/schema:name ?city ;
+                schema:contributor/schema:contributor id:ai-weiwei }"""
+    )
+    assert good_fences == [{"organizer": "Public Art Fund", "city": "New York City"}]
+    megacities = sparql(
+        """SELECT DISTINCT ?museum ?also WHERE {
+            ?e a schema:ExhibitionEvent ; schema:name "Megacities Asia"@en ;
+                schema:location ?m ; schema:workFeatured/schema:creator id:ai-weiwei .
+            ?m schema:name ?museum ; schema:alternateName ?also }"""
+    )
+    assert megacities == [{"museum": "Museum of Fine Arts", "also": "Museum of Fine Arts, Boston"}]
+    assert stated_by(sparql, "id:megacities-asia schema:location id:museum-of-fine-arts") == {
+        REVIEW
+    }
+    assert stated_by(
+        sparql, 'id:museum-of-fine-arts schema:alternateName "Museum of Fine Arts, Boston"@en'
+    ) == {AUTHORITIES}
+
+
+def test_vox_media_quote(sparql: Select) -> None:
+    rows = sparql(
+        """SELECT DISTINCT ?text ?interviewer WHERE {
+            ?quote a schema:Quotation ; schema:creator id:ai-weiwei ; schema:text ?text ;
+                schema:isPartOf/schema:contributor ?i .
+            ?i a schema:Organization ; schema:name ?interviewer }"""
+    )
+    assert len(rows) == 1
+    assert rows[0]["interviewer"] == "Vox Media"
+    assert rows[0]["text"].startswith("We\u2019ve always seen our film")
+    assert rows[0]["text"].endswith("They\u2019re the ones who are stuck.")
+    assert stated_by(sparql, "?q schema:creator id:ai-weiwei ; schema:text ?t") == {CMU}
+
+
+# Historical events --------------------------------------------------------------------------------
+
+
+def test_iguala_disappearance(sparql: Select) -> None:
+    rows = sparql(
+        """SELECT DISTINCT ?year ?city ?state ?students WHERE {
+            id:iguala-mass-disappearance a schema:Event ; schema:startDate ?year ;
+                schema:location ?c ; wit:numberOfDisappeared ?students .
+            ?c schema:name ?city ; schema:containedInPlace/schema:name ?state }"""
+    )
+    assert rows == [{"year": "2014", "city": "Iguala", "state": "Guerrero", "students": "43"}]
+    assert stated_by(sparql, "id:iguala-mass-disappearance wit:numberOfDisappeared 43") == {
+        SKIRBALL
+    }
+
+
+def test_hong_kong(sparql: Select) -> None:
+    bill = sparql(
+        """SELECT DISTINCT ?proposed (DATATYPE(?proposed) AS ?type) WHERE {
+            id:hong-kong-extradition-bill a schema:Legislation ; schema:dateCreated ?proposed }"""
+    )
+    assert bill == [{"proposed": "2019-02", "type": "http://www.w3.org/2001/XMLSchema#gYearMonth"}]
+    siege = sparql(
+        """SELECT DISTINCT ?where WHERE {
+            ?siege schema:superEvent id:hong-kong-extradition-bill-protests ;
+                schema:location/schema:name ?where }"""
+    )
+    assert siege == [{"where": "Hong Kong Polytechnic University"}]
+    law = sparql(
+        """SELECT DISTINCT ?date ?where WHERE {
+            ?law a schema:Legislation ; schema:name "National Security Law"@en ;
+                schema:legislationDate ?date ;
+                schema:legislationJurisdiction/schema:name ?where }"""
+    )
+    assert law == [{"date": "2020-06-30", "where": "Hong Kong"}]
+    assert stated_by(sparql, "id:hong-kong-national-security-law schema:legislationDate ?d") == {
+        SKIRBALL
+    }
+
+
+def test_wuhan_lockdown(sparql: Select) -> None:
+    rows = sparql(
+        """SELECT DISTINCT ?population ?workers ?pandemic WHERE {
+            ?lockdown schema:name "Wuhan lockdown"@en ; wit:medicalWorkersDeployed ?workers ;
+                schema:location/wit:population ?population ;
+                schema:superEvent/schema:sameAs ?pandemic }"""
+    )
+    assert rows == [
+        {
+            "population": "11000000",
+            "workers": "40000",
+            "pandemic": "http://www.wikidata.org/entity/Q81068910",
+        }
+    ]
+    assert stated_by(sparql, "id:wuhan wit:population ?p") == {SKIRBALL}
+    assert stated_by(sparql, "id:covid-19-pandemic schema:sameAs ?same") == {AUTHORITIES}
+
+
+def test_detention(sparql: Select) -> None:
+    rows = sparql(
+        """SELECT DISTINCT ?duration ?days WHERE {
+            ?d a schema:Event ; schema:about id:ai-weiwei ; schema:duration ?duration ;
+                wit:daysDetained ?days }"""
+    )
+    assert rows == [{"duration": "P81D", "days": "81"}]
+    assert stated_by(sparql, "id:ai-weiwei-detention wit:daysDetained 81") == {REVIEW}
+
+
+def test_sichuan_earthquake_names(sparql: Select) -> None:
+    rows = sparql(
+        """SELECT DISTINCT ?names ?year WHERE {
+            ?project schema:founder id:ai-weiwei ; wit:namesCollectedMoreThan ?names .
+            ?collapses schema:superEvent ?quake .
+            ?quake schema:name "Sichuan earthquake"@en ; schema:startDate ?year .
+            ?wall a schema:VisualArtwork ; schema:creator id:ai-weiwei ;
+                schema:about ?collapses }"""
+    )
+    assert rows == [{"names": "5000", "year": "2008"}]
+    assert stated_by(sparql, "?p wit:namesCollectedMoreThan 5000") == {REVIEW}
+
+
+def test_persecution_in_never_sorry(sparql: Select) -> None:
+    rows = sparql(
+        """SELECT DISTINCT ?event ?place ?by WHERE {
+            id:ai-weiwei-never-sorry schema:about ?e . ?e a schema:Event ; schema:name ?event .
+            OPTIONAL { ?e schema:location/schema:name ?place }
+            OPTIONAL { ?e schema:organizer/schema:name ?by } }"""
+    )
+    events = {(row["event"], row.get("place"), row.get("by")) for row in rows}
+    assert ("Police beating of Ai Weiwei in Chengdu", "Chengdu", None) in events
+    assert ("Shutdown of Ai Weiwei's blog", None, "Chinese government") in events
+    assert (
+        "Demolition of Ai Weiwei's studios in Shanghai",
+        "Shanghai",
+        "Chinese government",
+    ) in events
+    assert stated_by(sparql, "id:ai-weiwei-chengdu-beating schema:location id:chengdu") == {REVIEW}
+
+
+# The review ---------------------------------------------------------------------------------------
+
+
+def test_review_and_rating(sparql: Select, ask: Ask) -> None:
+    rows = sparql(
+        """SELECT DISTINCT ?rating ?series ?challenge WHERE {
+            ?review a schema:Review ; schema:itemReviewed id:ai-weiwei-never-sorry ;
+                schema:reviewRating/schema:ratingValue ?rating ;
+                schema:isPartOf/schema:name ?series .
+            ?c schema:workFeatured ?review ; schema:name ?challenge }"""
+    )
+    assert rows == [
+        {
+            "rating": "4",
+            "series": "Documentary movies from A to Z",
+            "challenge": "Blogging A to Z Challenge",
+        }
+    ]
+    assert not ask("ASK { ?rating schema:bestRating ?best }")
+    others = values(
+        sparql,
+        """SELECT DISTINCT ?title WHERE {
+            ?r a schema:Review ; schema:author id:never-sorry-reviewer ;
+                schema:itemReviewed/schema:name ?title }""",
+        "title",
+    )
+    assert len(others) == 4
+    assert stated_by(sparql, "id:review-never-sorry-rating schema:ratingValue 4") == {REVIEW}
+
+
+# Identity and provenance --------------------------------------------------------------------------
+
+
+def test_identity_links(sparql: Select, ask: Ask) -> None:
+    same = values(
+        sparql, "SELECT DISTINCT ?same WHERE { id:ai-weiwei schema:sameAs ?same }", "same"
+    )
+    assert same == {
+        "http://www.wikidata.org/entity/Q160115",
+        "http://vocab.getty.edu/ulan/500125586",
+        "https://www.moma.org/artists/34722",
+    }
+    assert stated_by(sparql, "id:ai-weiwei schema:sameAs wd:Q160115") == {AUTHORITIES}
+    assert ask("ASK { id:human-flow schema:sameAs <https://www.imdb.com/title/tt6573444/> }")
+    # Identifiers seen in only one source are left out.
+    assert not ask("ASK { id:hulu schema:sameAs ?x }")
+    assert not ask("ASK { id:hong-kong-polytechnic-university schema:sameAs ?x }")
+    assert not ask("ASK { ?x owl:sameAs ?y }")
+
+
+def test_sources_are_described(sparql: Select) -> None:
+    rows = sparql(
+        """SELECT DISTINCT ?source ?type ?publisher ?date WHERE {
+            GRAPH graph:sources { ?source a ?type ; dcterms:title ?title .
+                OPTIONAL { ?source schema:publisher/schema:name ?publisher }
+                OPTIONAL { ?source schema:datePublished ?date } }
+            FILTER (?type IN (schema:WebPage, schema:NewsArticle, schema:BlogPosting)) }"""
+    )
+    described = {row["source"]: (row.get("publisher"), row.get("date")) for row in rows}
+    assert described[SKIRBALL] == ("Skirball Cultural Center", None)
+    assert described[CMU] == ("Carnegie Mellon University", "2021-03-19")
+    assert described[REVIEW] == (None, None)
+    assert values(
+        sparql, f"SELECT DISTINCT ?url WHERE {{ <{SKIRBALL}> schema:url ?url }}", "url"
+    ) == {"https://www.skirball.org/programs/film/bearing-witness"}
+
+
+def test_every_statement_is_traceable_to_a_source(sparql: Select) -> None:
+    untraced = sparql(
+        """SELECT DISTINCT ?g WHERE {
+            GRAPH ?g { ?s ?p ?o }
+            FILTER (?g != graph:sources)
+            FILTER NOT EXISTS { ?g prov:wasDerivedFrom/dcterms:title ?title } }"""
+    )
+    assert untraced == []
+
+
+def test_every_resource_has_an_english_name(sparql: Select) -> None:
+    unnamed = sparql(
+        """SELECT DISTINCT ?s WHERE {
+            ?s ?p ?o .
+            FILTER (STRSTARTS(STR(?s), "https://w3id.org/witness/id/"))
+            FILTER NOT EXISTS {
+                ?s schema:name ?name . FILTER (LANGMATCHES(LANG(?name), "en")) } }"""
+    )
+    assert unnamed == []
