@@ -139,6 +139,43 @@ def serve(tmp_path: Path) -> Iterator[Callable[..., LiveServer]]:
         server.stop()
 
 
+@pytest.fixture(scope="session")
+def serve_shared(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Callable[..., LiveServer]]:
+    """Like ``serve``, for module or session fixtures: a server shared by many tests.
+
+    The fixture using it may stop its server early; any still running stop at the end.
+    """
+    started: list[LiveServer] = []
+    logs = tmp_path_factory.mktemp("servers")
+
+    def start(store: Path, *options: str) -> LiveServer:
+        server = start_server(store, logs / f"serve-{len(started)}.log", *options)
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def archive_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """About 50,000 statements made by ``bench/generate.py`` from the bundled data, unvalidated.
+
+    Big enough for answers that are streamed and for a cross join that would run for hours.
+    """
+    root = tmp_path_factory.mktemp("archive")
+    generator = Path(__file__).resolve().parents[1] / "bench" / "generate.py"
+    subprocess.run(
+        [sys.executable, str(generator), "50k", str(root / "data")], check=True, capture_output=True
+    )
+    settings = Settings(store=root / "store", data_dir=root / "data")
+    build(settings, validate=False)
+    return settings.store
+
+
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
     """An empty data directory of the test's own."""

@@ -363,3 +363,8 @@ def test_from_clause_selects_the_dataset(store: Path) -> None:
     )
     assert films.output.splitlines() == ["n", "5"]
     assert union.output.splitlines() == ["n", "15"]
+
+
+def test_relative_iris_resolve_against_the_base(store: Path) -> None:
+    result = witness("query", "--store", store, "ASK { <id/cockroach> a schema:Movie }")
+    assert result.output == "true\n"

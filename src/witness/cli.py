@@ -173,7 +173,7 @@ def query(query: str, fmt: str | None, **options: Any) -> None:
     text = _query_text(query)
     prefixes = Iris(settings.base_iri).prefixes()
     store = StoreLocation(settings.store).open_read_only()
-    write(run(store, text, prefixes), sys.stdout.buffer, fmt, prefixes)
+    write(run(store, text, prefixes, settings.base_iri), sys.stdout.buffer, fmt, prefixes)
 
 
 def _query_text(argument: str) -> str:

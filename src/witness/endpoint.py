@@ -9,19 +9,25 @@ query's kind of answer. The query then runs in the worker pool under its deadlin
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 
 from witness.errors import NotAcceptable, QueryRefused
 from witness.formats import GRAPHS, RESULTS, GraphFormat, ResultsFormat
-from witness.negotiation import choose
+from witness.negotiation import MediaRange, parse_accept, quality
 from witness.pool import Execution, QueryPool
 from witness.protocol import QueryRequest
-from witness.sparql_lexer import LexError, Shape, inspect
+from witness.sparql_lexer import Ambiguous, LexError, Shape, inspect
 from witness.worker import Job
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
+
+
+MAX_OPERATOR_CHAIN = 1_000
+"""Most operators in one bracket of a query: far beyond any real query, far below the few
+thousand at which pyoxigraph 0.5.13 overflows its stack (see :mod:`witness.sparql_lexer`)."""
 
 
 @dataclass(frozen=True)
@@ -52,12 +58,19 @@ def vet(query: str, limits: Limits) -> Shape:
         )
     try:
         shape = inspect(query)
+    except Ambiguous as error:
+        raise QueryRefused(f"The query cannot be vetted safely: {error}.") from None
     except LexError as error:
         raise QueryRefused(f"The query is not valid SPARQL: {error}.") from None
     if shape.depth > limits.max_depth:
         raise QueryRefused(
             f"The query nests brackets {shape.depth:,} deep; this endpoint accepts at most "
             f"{limits.max_depth}."
+        )
+    if shape.chain > MAX_OPERATOR_CHAIN:
+        raise QueryRefused(
+            f"The query strings {shape.chain:,} operators together in one expression or path; "
+            f"this endpoint accepts at most {MAX_OPERATOR_CHAIN:,}."
         )
     if shape.services:
         raise QueryRefused(
@@ -69,46 +82,88 @@ def vet(query: str, limits: Limits) -> Shape:
     return shape
 
 
+GRAPH_FORMAT_NAMES = {
+    "xml": "rdfxml",
+    "rdf+xml": "rdfxml",
+    "json": "jsonld",
+    "json-ld": "jsonld",
+    "n3": "turtle",
+    "text/n3": "turtle",
+    "n-triples": "ntriples",
+    "n-quads": "nquads",
+}
+"""Other names clients give graph formats in ``format``, as Fuseki reads them: for a graph,
+``xml`` is RDF/XML and ``json`` JSON-LD (SPARQLWrapper asks for RDF/XML with ``format=xml``
+by default); a Turtle document is also N3."""
+
+
 def answer_format(
-    shape: Shape, wanted: str | None, accept: str | None
+    shape: Shape, wanted: str | Sequence[str] | None, accept: str | None
 ) -> ResultsFormat | GraphFormat:
-    """The format for the answer: ``wanted`` (a name or media type) if given, else by Accept.
+    """The format for the answer: the first of ``wanted`` (names, media types or file
+    extensions) that can hold it if any is given, else the best by Accept.
 
     :raises NotAcceptable: if no format that can hold this kind of answer is acceptable.
     """
     offered: dict[str, ResultsFormat] | dict[str, GraphFormat]
     if shape.form in ("CONSTRUCT", "DESCRIBE"):
-        offered, kind = GRAPHS, "graphs (CONSTRUCT, DESCRIBE)"
+        offered, kind, synonyms = GRAPHS, "graphs (CONSTRUCT, DESCRIBE)", GRAPH_FORMAT_NAMES
     else:
-        offered, kind = RESULTS, "results (SELECT, ASK)"
+        offered, kind, synonyms = RESULTS, "results (SELECT, ASK)", {}
     formats: list[ResultsFormat | GraphFormat] = list(offered.values())
-    if wanted:
-        for fmt in formats:
-            if wanted.lower() in (fmt.name, fmt.media_type, *fmt.aliases):
-                return fmt
-        names = ", ".join(f.name for f in formats)
-        raise NotAcceptable(f"The format '{wanted}' cannot hold {kind}; use one of: {names}.")
-    media = [(m, fmt) for fmt in formats for m in (fmt.media_type, *fmt.aliases)]
-    chosen = choose(accept, [m for m, _ in media])
-    if chosen is None:
+    names = [wanted] if isinstance(wanted, str) else list(wanted or ())
+    if names:
+        for name in names:
+            key = synonyms.get(name.lower(), name.lower())
+            for fmt in formats:
+                if key in (fmt.name, fmt.media_type, fmt.extension, *fmt.aliases):
+                    return fmt
+        listed = ", ".join(f.name for f in formats)
+        raise NotAcceptable(f"The format '{names[0]}' cannot hold {kind}; use one of: {listed}.")
+    ranges = parse_accept(accept)
+    scored = [(_quality(ranges, fmt), -index, fmt) for index, fmt in enumerate(formats)]
+    q, _, chosen = max(scored, key=lambda score: score[:2])
+    if q <= 0:
         types = ", ".join(f.media_type for f in formats)
         raise NotAcceptable(
             f"None of the accepted types can hold {kind}; this server offers {types}."
         )
-    return dict(media)[chosen]
+    return chosen
+
+
+def _quality(ranges: list[MediaRange], fmt: ResultsFormat | GraphFormat) -> float:
+    """The q a client gives ``fmt`` (RFC 9110, section 12.5.1).
+
+    The answer is sent as ``fmt.media_type``, so that type decides when the client names it.
+    Aliases (``application/json``, ``text/xml``...) count only when named exactly: matched
+    through ``text/*`` they would send the XML results, ``application/sparql-results+xml``,
+    to a client that accepts only text.
+    """
+    if any(r.specificity(fmt.media_type) == 2 for r in ranges):
+        return quality(ranges, fmt.media_type)
+    named = [
+        quality(ranges, alias)
+        for alias in fmt.aliases
+        if any(r.specificity(alias) == 2 for r in ranges)
+    ]
+    return max([quality(ranges, fmt.media_type), *named])
 
 
 def prepare(
-    request: QueryRequest, accept: str | None, limits: Limits, prefixes: dict[str, str]
+    request: QueryRequest,
+    accept: str | None,
+    limits: Limits,
+    prefixes: dict[str, str],
+    base_iri: str | None = None,
 ) -> Prepared:
-    """Vet a query request and decide its format.
+    """Vet a query request and decide its format; ``base_iri`` resolves relative IRIs.
 
     :raises QueryRefused: see :func:`vet`.
     :raises NotAcceptable: see :func:`answer_format`.
     """
     assert request.query is not None
     shape = vet(request.query, limits)
-    fmt = answer_format(shape, request.params.get("format"), accept)
+    fmt = answer_format(shape, request.formats, accept)
     job = Job(
         query=request.query,
         results_format=fmt.name if isinstance(fmt, ResultsFormat) else "json",
@@ -117,6 +172,7 @@ def prepare(
         default_graphs=request.default_graphs,
         named_graphs=request.named_graphs,
         prefixes=tuple(prefixes.items()),
+        base_iri=base_iri,
     )
     return Prepared(job, fmt)
 

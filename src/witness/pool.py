@@ -29,6 +29,7 @@ from typing import Any
 
 from witness import worker
 from witness.errors import Overloaded, QueryError, QueryTimeout, StoreError, WorkerLost
+from witness.query import syntax_message
 from witness.store import StoreLocation
 
 START_TIMEOUT = 30.0
@@ -54,6 +55,7 @@ class Execution:
     pool: QueryPool
     worker: _Worker
     deadline: float
+    query: str = ""
     kind: str = ""
     _done: bool = field(default=False, init=False)
 
@@ -77,11 +79,14 @@ class Execution:
     def start(self) -> None:
         """Wait until the worker has parsed the query and says what kind of answer follows.
 
-        :raises QueryError: if the query is not valid SPARQL (the parser's message).
+        :raises QueryError: if the query is not valid SPARQL (the parser's message, with the
+            offending line and a caret under the column, as ``witness query`` shows it).
         """
         message = self._next()
         if message[0] == "error":
             self._finish(failed=False)
+            if message[1] == "syntax":
+                raise QueryError(syntax_message(self.query, message[2]))
             raise QueryError(message[2])
         self.kind = message[1]
 
@@ -177,7 +182,7 @@ class QueryPool:
         except OSError:
             self._release(chosen, failed=True)
             raise WorkerLost("The query worker was lost before it got the query.") from None
-        execution = Execution(self, chosen, deadline)
+        execution = Execution(self, chosen, deadline, job.query)
         execution.start()
         return execution
 

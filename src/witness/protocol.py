@@ -16,6 +16,7 @@ type or charset the operation does not take.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
@@ -38,19 +39,26 @@ class ProtocolError(WitnessError):
 
 @dataclass(frozen=True)
 class QueryRequest:
-    """A query operation: the query, its dataset, and the other parameters (``format``...)."""
+    """A query operation: the query, its dataset, and the other parameters (``format``...).
+
+    ``params`` keeps the first value of each other parameter; ``formats`` every ``format``
+    value, in order, since clients that cannot tell which name a server knows send several
+    (SPARQLWrapper sends ``format=rdf+xml&format=application/rdf+xml``).
+    """
 
     query: str | None
     default_graphs: tuple[str, ...] | None
     named_graphs: tuple[str, ...] | None
     params: dict[str, str]
+    formats: tuple[str, ...] = ()
 
 
 def read(method: str, url_params: Params, content_type: str | None, body: bytes) -> QueryRequest:
     """Read a query request (``query`` None: the client asked for the service itself).
 
-    >>> read("GET", [("query", "ASK {}"), ("default-graph-uri", "http://g")], None, b"")
-    QueryRequest(query='ASK {}', default_graphs=('http://g',), named_graphs=(), params={})
+    >>> request = read("GET", [("query", "ASK {}"), ("default-graph-uri", "http://g")], None, b"")
+    >>> request.query, request.default_graphs, request.named_graphs, request.formats
+    ('ASK {}', ('http://g',), (), ())
 
     :raises ProtocolError: 400 for repeated or conflicting parameters or an update, 415 for a
         body that is neither a form nor a query, or not UTF-8.
@@ -88,6 +96,10 @@ def _request(params: Params) -> QueryRequest:
         raise ProtocolError(400, "The request has more than one 'query' parameter.")
     defaults = tuple(value for name, value in params if name == "default-graph-uri")
     named = tuple(value for name, value in params if name == "named-graph-uri")
+    for name, values in (("default-graph-uri", defaults), ("named-graph-uri", named)):
+        for value in values:
+            if not _ABSOLUTE_IRI.fullmatch(value):
+                raise ProtocolError(400, f"{name} must be an absolute IRI, not {value!r}.")
     others: dict[str, str] = {}
     for name, value in params:
         if name not in ("query", "default-graph-uri", "named-graph-uri"):
@@ -98,7 +110,14 @@ def _request(params: Params) -> QueryRequest:
         default_graphs=defaults if dataset else None,
         named_graphs=named if dataset else None,
         params=others,
+        formats=tuple(value for name, value in params if name == "format" and value),
     )
+
+
+_ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20<>\"{}|\\^`]*")
+"""An absolute IRI (RFC 3987): a scheme, then no character an IRI may not hold. The graphs
+of the dataset (Protocol, section 2.1.4) are named by IRIs; anything else would otherwise
+only fail later, in the engine, with a message that does not say which parameter it was."""
 
 
 def _media_type(header: str | None) -> tuple[str, str | None]:

@@ -20,15 +20,23 @@ Answer = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 _POSITION = re.compile(r"error at (\d+):(\d+)")
 
 
-def run(store: ox.Store, query: str, prefixes: dict[str, str]) -> Answer:
+def run(
+    store: ox.Store, query: str, prefixes: dict[str, str], base_iri: str | None = None
+) -> Answer:
     """Evaluate ``query`` over the union of the store's graphs.
+
+    Relative IRIs in a query without ``BASE`` resolve against ``base_iri`` (SPARQL 1.1 Query,
+    section 4.1.1.1), as the endpoint resolves them against the dataset's base.
 
     :raises QueryError: with the parser's message and the offending line marked, if the query
         is not valid SPARQL 1.1; or the engine's message if evaluation fails.
     """
     try:
         return store.query(
-            query, use_default_graph_as_union=union_default(query), prefixes=prefixes
+            query,
+            base_iri=base_iri,
+            use_default_graph_as_union=union_default(query),
+            prefixes=prefixes,
         )
     except SyntaxError as error:
         raise QueryError(syntax_message(query, str(error))) from None

@@ -9,7 +9,8 @@ strings, comments, ...) in one linear pass, and reads off what the endpoint need
 * the query form (SELECT, CONSTRUCT, DESCRIBE, ASK) or that it is an update, to negotiate a
   result format before the query runs;
 * the deepest nesting of ``{ ( [``, because pyoxigraph 0.5.13 overflows its stack (killing
-  the process) on a few thousand nested braces;
+  the process) on a few thousand nested braces, and the longest run of operators within one
+  bracket (``chain``), which nests just as deep once parsed;
 * whether the query names its own dataset (``FROM``/``FROM NAMED``, section 13.2), since
   pyoxigraph's union default graph would otherwise override it;
 * every ``ServiceGraphPattern`` (section 18.2.2.8; ``'SERVICE' 'SILENT'? VarOrIri
@@ -17,6 +18,16 @@ strings, comments, ...) in one linear pass, and reads off what the endpoint need
   SERVICE keyword token is a federated query, which pyoxigraph would send to the network.
 
 Text inside strings, IRIs and comments never counts, and ``service:x`` is a prefixed name.
+That is only safe if the lexer and the engine agree on where every string, IRI and comment
+starts and ends, since text one of them hides the other may run. Two places need care:
+
+* a blank node label ends where ``BLANK_NODE_LABEL`` (section 19.8, rule 142) says, so that
+  ``(_:b" x ")`` is a label then a string, as pyoxigraph reads it;
+* ``<`` is both the start of an ``IRIREF`` and the less-than operator, and the grammar, not
+  the characters, decides which: after an operand inside parentheses (where expressions
+  live), pyoxigraph reads ``?o<'>'`` as a comparison with the string ``'>'``. An IRI-like
+  token in that position that holds a character able to open a string or a comment or to
+  change the nesting (``' # ( ) [ ]``) is refused as ambiguous rather than guessed at.
 """
 
 from __future__ import annotations
@@ -45,7 +56,7 @@ _TOKEN = re.compile(
   | (?P<iri><[^<>"{{}}|^`\\\x00-\x20]*>)
   | (?P<pname>(?:{_PN_PREFIX})?:(?:{_PN_LOCAL})?)
   | (?P<var>[?$][{_PN_CHARS_U}0-9][{_PN_CHARS_U}0-9\u00b7\u0300-\u036f\u203f-\u2040]*)
-  | (?P<bnode>_:[^\s.;,(){{}}\[\]]+)
+  | (?P<bnode>_:[{_PN_CHARS_U}0-9](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?)
   | (?P<langtag>@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*)
   | (?P<number>[+-]?(?:[0-9]+\.?[0-9]*(?:[eE][+-]?[0-9]+)?|\.[0-9]+(?:[eE][+-]?[0-9]+)?))
   | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
@@ -66,6 +77,24 @@ class LexError(ValueError):
     """The text has a character no SPARQL terminal can start with."""
 
 
+class Ambiguous(LexError):
+    """A ``<`` that the engine may read as less-than where the lexer read an IRI."""
+
+
+OPERAND_ENDS = frozenset({"var", "number", "string", "iri", "pname", "bnode", "langtag", "word"})
+"""Kinds of token after which, inside parentheses, ``<`` may be the less-than operator."""
+
+OPERATORS = frozenset(
+    {"||", "&&", "=", "!=", "<", ">", "<=", ">=", "+", "-", "*", "/", "|", "^", "!"}
+)
+"""Expression and path operators: a run of them within one bracket is one deep tree to the
+engine (``1 + 1 + ...`` or ``!!!...true``), which crashes pyoxigraph 0.5.13 somewhere between
+a few thousand and twenty thousand operators."""
+
+HIDING = frozenset("'#()[]")
+"""Characters an IRI may hold that would open a string or comment or nest, if read as code."""
+
+
 @dataclass(frozen=True)
 class Token:
     kind: str
@@ -83,6 +112,8 @@ class Shape:
     ('SELECT', 1, [], False)
     >>> inspect("ASK { SERVICE SILENT <http://127.0.0.1:9/> { ?s ?p ?o } }").services
     ['<http://127.0.0.1:9/>']
+    >>> inspect('ASK { ?s ?p (_:b" x ") . SERVICE <http://127.0.0.1:9/> {} } # "').services
+    ['<http://127.0.0.1:9/>']
     """
 
     form: str | None
@@ -90,6 +121,7 @@ class Shape:
     depth: int
     services: list[str]
     dataset: bool
+    chain: int = 0
 
 
 def tokens(text: str) -> list[Token]:
@@ -121,19 +153,39 @@ def tokens(text: str) -> list[Token]:
 def inspect(text: str) -> Shape:
     """Read off the query form, nesting depth and SERVICE patterns of a request.
 
+    >>> hidden = "ASK { FILTER(?o<'>') SERVICE <http://127.0.0.1:9/> {} } # '"
+    >>> inspect(hidden)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    witness.sparql_lexer.Ambiguous: '<' at line 1, column 16 could be a less-than comparison ...
+
     :raises LexError: if the text cannot be split into SPARQL tokens.
+    :raises Ambiguous: if an IRI-like token could be read as code that hides part of the query.
     """
-    depth = deepest = 0
+    # Each open bracket: "(" where an expression may be, "values" for a VALUES block's brace,
+    # "row" for a row in it (only RDF terms, so '<' starts an IRI there).
+    open_brackets: list[str] = []
+    operators = [0]  # operator tokens met so far in each open bracket (and at the top)
+    deepest = chain = 0
     form: str | None = None
-    update = dataset = False
+    update = dataset = values = False
     services: list[str] = []
     stream = tokens(text)
     for index, token in enumerate(stream):
+        previous = stream[index - 1] if index else None
         if token.kind == "open":
-            depth += 1
-            deepest = max(deepest, depth)
+            open_brackets.append(_bracket(token, open_brackets, values))
+            operators.append(0)
+            values = values and token.text != "{"
+            deepest = max(deepest, len(open_brackets))
         elif token.kind == "close":
-            depth -= 1
+            if open_brackets:
+                open_brackets.pop()
+                operators.pop()
+        elif token.kind == "punct" and token.text in OPERATORS:
+            operators[-1] += 1
+            chain = max(chain, operators[-1])
+        elif token.kind == "iri" and previous and open_brackets[-1:] == ["("]:
+            _check_less_than(token, previous)
         elif token.kind == "word":
             word = token.text.upper()
             if form is None and not update and word in QUERY_FORMS:
@@ -144,7 +196,35 @@ def inspect(text: str) -> Shape:
                 services.append(_service_target(stream, index))
             elif word == "FROM":
                 dataset = True
-    return Shape(form=form, is_update=update, depth=deepest, services=services, dataset=dataset)
+            elif word == "VALUES":
+                values = True
+    return Shape(
+        form=form,
+        is_update=update,
+        depth=deepest,
+        services=services,
+        dataset=dataset,
+        chain=chain,
+    )
+
+
+def _bracket(token: Token, enclosing: list[str], values: bool) -> str:
+    """What an opening bracket may hold (see :func:`inspect`)."""
+    if token.text == "{":
+        return "values" if values else "{"
+    if token.text == "(" and enclosing[-1:] == ["values"]:
+        return "row"
+    return token.text
+
+
+def _check_less_than(token: Token, previous: Token) -> None:
+    """Refuse an IRI-like token that could be ``<`` then code hiding text from the lexer."""
+    ends_operand = previous.kind in OPERAND_ENDS or previous.text in (")", "]")
+    if ends_operand and HIDING.intersection(token.text[1:-1]):
+        raise Ambiguous(
+            f"'<' at line {token.line}, column {token.column} could be a less-than comparison "
+            f"or the start of the IRI {token.text}; put a space after '<' if it compares"
+        )
 
 
 def _service_target(stream: list[Token], index: int) -> str:

@@ -44,5 +44,7 @@ def serve(settings: Settings, host: str, port: int, *, access_log: bool = True) 
         "errorlog": "-",
         "proc_name": "witness",
         "control_socket_disable": True,
+        # Queries arrive in URLs (GET); their size is capped by max_query_bytes instead.
+        "limit_request_line": 0,
     }
     _Gunicorn(settings, options).run()

@@ -3,6 +3,8 @@
 A request with a query is answered in the negotiated format, streamed from a query worker.
 A request without one gets the query page if it comes from a browser, else the Service
 Description (SPARQL 1.1 Service Description, section 2) in the RDF syntax it accepts.
+Relative IRIs in a query without ``BASE`` resolve against the dataset's base IRI, so that
+``<id/cockroach>`` names ``{base}id/cockroach``.
 """
 
 from __future__ import annotations
@@ -41,7 +43,9 @@ def query() -> Response:
         return _description(accept)
     if prefers_html(accept) and "format" not in incoming.params and request.method == "GET":
         return _page(incoming.query)
-    prepared = endpoint.prepare(incoming, accept, found.limits, found.iris.prefixes())
+    prepared = endpoint.prepare(
+        incoming, accept, found.limits, found.iris.prefixes(), base_iri=found.iris.base
+    )
     execution = endpoint.run(found.pool, prepared)
     chunks, complete = execution.prefetch(PREFETCH)
     body = chunks if complete else _stream(chunks, execution)
