@@ -113,51 +113,48 @@ def start_server(store: Path, log: Path, *options: str) -> LiveServer:
     raise RuntimeError(f"witness serve did not come up: {log.read_text()}")
 
 
-@pytest.fixture(scope="session")
-def live_server(
-    bundled_store: ox.Store, bundled_settings: Settings, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[LiveServer]:
-    """A real server (gunicorn, query workers) on the bundled data, for the whole session."""
-    log = tmp_path_factory.mktemp("server") / "serve.log"
-    server = start_server(bundled_settings.store, log)
-    yield server
-    server.stop()
+class Servers:
+    """Starts servers with their logs in one folder, and stops every one of them at the end."""
+
+    def __init__(self, logs: Path) -> None:
+        self.logs = logs
+        self.started: list[LiveServer] = []
+
+    def __call__(self, store: Path, *options: str) -> LiveServer:
+        server = start_server(store, self.logs / f"serve-{len(self.started)}.log", *options)
+        self.started.append(server)
+        return server
+
+    def stop(self) -> None:
+        for server in self.started:
+            server.stop()
 
 
 @pytest.fixture
-def serve(tmp_path: Path) -> Iterator[Callable[..., LiveServer]]:
+def serve(tmp_path: Path) -> Iterator[Servers]:
     """Start servers of the test's own (on any store, with any options); stopped after it."""
-    started: list[LiveServer] = []
-
-    def start(store: Path, *options: str) -> LiveServer:
-        server = start_server(store, tmp_path / f"serve-{len(started)}.log", *options)
-        started.append(server)
-        return server
-
-    yield start
-    for server in started:
-        server.stop()
+    servers = Servers(tmp_path)
+    yield servers
+    servers.stop()
 
 
 @pytest.fixture(scope="session")
-def serve_shared(
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[Callable[..., LiveServer]]:
-    """Like ``serve``, for module or session fixtures: a server shared by many tests.
+def serve_shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
+    """Like ``serve``, for module or session fixtures: servers shared by many tests.
 
     The fixture using it may stop its server early; any still running stop at the end.
     """
-    started: list[LiveServer] = []
-    logs = tmp_path_factory.mktemp("servers")
+    servers = Servers(tmp_path_factory.mktemp("servers"))
+    yield servers
+    servers.stop()
 
-    def start(store: Path, *options: str) -> LiveServer:
-        server = start_server(store, logs / f"serve-{len(started)}.log", *options)
-        started.append(server)
-        return server
 
-    yield start
-    for server in started:
-        server.stop()
+@pytest.fixture(scope="session")
+def live_server(
+    bundled_store: ox.Store, bundled_settings: Settings, serve_shared: Servers
+) -> LiveServer:
+    """A real server (gunicorn, query workers) on the bundled data, for the whole session."""
+    return serve_shared(bundled_settings.store)
 
 
 @pytest.fixture(scope="session")
