@@ -10,6 +10,7 @@ import click
 from click.testing import CliRunner
 
 from witness.cli import main
+from witness.queries import examples
 from witness.settings import ENV_PREFIX, documented
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -84,3 +85,10 @@ def test_readme_tour_runs_as_shown(tmp_path: Path) -> None:
             assert actual[0].startswith(shown[0].split(" (")[0]), command
         else:
             assert actual == shown, command
+
+
+def test_example_queries_are_in_the_readme() -> None:
+    found = examples()
+    assert found
+    for example in found:
+        assert f"```sparql\n{example.text.rstrip()}\n```" in README, example.name
