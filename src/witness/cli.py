@@ -17,7 +17,10 @@ import click
 
 from witness import __version__
 from witness.build import build as build_store
+from witness.dumps import export as export_dataset
+from witness.dumps import replacing
 from witness.errors import DataError, NotConforming, WitnessError
+from witness.formats import GRAPHS
 from witness.iris import Iris, compact
 from witness.query import run
 from witness.results import FORMATS, write
@@ -241,3 +244,39 @@ def stats(**options: Any) -> None:
     click.echo("\nResources per class:")
     for cls, count in counts.classes:
         click.echo(f"  {count:>10,}  {compact(cls, prefixes)}")
+
+
+@main.command()
+@_options("store", "base_iri")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(list(GRAPHS)),
+    required=True,
+    help="nquads and trig keep the named graphs; turtle, ntriples and rdfxml hold their "
+    "union; jsonld keeps them as graph objects.",
+)
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write, replaced only when complete. [default: standard output]",
+)
+@click.option("--gzip", "compress", is_flag=True, help="Compress the output with gzip.")
+def export(fmt: str, output: Path | None, compress: bool, **options: Any) -> None:
+    """Write the whole dataset in one RDF syntax, streamed from the store.
+
+    The output is byte for byte the dump the server publishes at /dumps/witness.EXT
+    (and /dumps/witness.EXT.gz with --gzip).
+
+    \b
+    Example:
+      witness export --format nquads --output witness.nq
+      witness export --format turtle --gzip > witness.ttl.gz
+    """
+    settings = _settings(**options)
+    location, iris = StoreLocation(settings.store), Iris(settings.base_iri)
+    if output is None:
+        export_dataset(location, GRAPHS[fmt], sys.stdout.buffer, iris, compressed=compress)
+        return
+    with replacing(output) as out:
+        export_dataset(location, GRAPHS[fmt], out, iris, compressed=compress)

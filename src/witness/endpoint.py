@@ -182,9 +182,20 @@ def run(pool: QueryPool, prepared: Prepared) -> Execution:
     return pool.execute(prepared.job)
 
 
-def select(pool: QueryPool, query: str) -> list[dict[str, Term | None]]:
-    """Run one of our own SELECT queries in the pool; each row maps variable to term."""
-    execution = pool.execute(Job(query, results_format="json", graph_format="turtle"))
+def select(
+    pool: QueryPool, query: str, bindings: dict[str, ox.NamedNode | ox.Literal] | None = None
+) -> list[dict[str, Term | None]]:
+    """Run one of our own SELECT queries in the pool; each row maps variable to term.
+
+    ``bindings`` are substituted for the query's variables (see :class:`witness.worker.Job`).
+    """
+    job = Job(
+        query,
+        results_format="json",
+        graph_format="turtle",
+        bindings=tuple((bindings or {}).items()),
+    )
+    execution = pool.execute(job)
     chunks, _ = execution.prefetch(limit=1 << 62)
     solutions = ox.parse_query_results(b"".join(chunks), format=ox.QueryResultsFormat.JSON)
     assert isinstance(solutions, ox.QuerySolutions)

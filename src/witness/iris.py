@@ -13,6 +13,7 @@ Entities are ``{base}id/{slug}``, named graphs ``{base}graph/{slug}``, sources
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,6 +54,11 @@ class Iris:
     def ontology(self) -> str:
         """The ontology's own IRI (terms are this plus ``#name``)."""
         return f"{self.base}ontology"
+
+    @property
+    def ontology_namespace(self) -> str:
+        """The namespace of the ontology's terms: ``{base}ontology#``."""
+        return f"{self.ontology}#"
 
     @property
     def ontology_graph(self) -> str:
@@ -100,3 +106,41 @@ def local_path(iri: str, base: str) -> str | None:
     True
     """
     return "/" + iri[len(base) :] if iri.startswith(base) and len(iri) > len(base) else None
+
+
+def iri_for_path(path: str, base: str) -> str:
+    """The IRI under ``base`` that this server answers for at ``path`` (see :func:`local_path`).
+
+    The path is taken as the server decoded it: percent-encoded UTF-8 becomes the characters
+    of the IRI (RFC 3987, section 3.2), so ``/id/caf%C3%A9`` answers for ``{base}id/café``.
+
+    >>> iri_for_path("/id/vivos", "https://w3id.org/witness/")
+    'https://w3id.org/witness/id/vivos'
+    """
+    return base + path.lstrip("/")
+
+
+def split_variant(path: str, extensions: Iterable[str]) -> tuple[str, str | None]:
+    """A path without its format suffix (``.ttl``...), and that suffix's extension if any.
+
+    The suffixed path names one document about the resource (W3C, "Cool URIs for the Semantic
+    Web", section 4.3): ``/id/vivos.ttl`` is the Turtle description of ``/id/vivos``.
+
+    >>> split_variant("/id/vivos.ttl", ["ttl", "html"])
+    ('/id/vivos', 'ttl')
+    >>> split_variant("/id/st.-louis", ["ttl"])
+    ('/id/st.-louis', None)
+    """
+    stem, dot, extension = path.rpartition(".")
+    if dot and stem and "/" not in extension and extension in set(extensions):
+        return stem, extension
+    return path, None
+
+
+def variant_path(path: str, extension: str) -> str:
+    """The path of the document describing ``path`` in the format of ``extension``.
+
+    >>> variant_path("/id/vivos", "jsonld")
+    '/id/vivos.jsonld'
+    """
+    return f"{path}.{extension}"

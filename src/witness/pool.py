@@ -50,7 +50,11 @@ class _Worker:
 
 @dataclass
 class Execution:
-    """A query being answered by one worker: its kind, then its bytes as they come."""
+    """A query being answered by one worker: its kind, then its bytes as they come.
+
+    ``kind`` is ``solutions``, ``boolean`` or ``graph`` (see :mod:`witness.worker`), or
+    ``empty`` for a description of a resource the store knows nothing about.
+    """
 
     pool: QueryPool
     worker: _Worker

@@ -5,6 +5,7 @@ Layout of a store directory::
     STORE/
       builds/20261122T010203-1234/   one complete Oxigraph database per build
       current -> builds/...          symbolic link to the live build
+      dumps/20261122T010203-1234/    files made from that build (witness.dumps), removed with it
       .lock                          held while a build is swapped in
 
 A build writes a fresh database under ``builds/`` and only then repoints ``current`` with
@@ -30,6 +31,18 @@ from witness.errors import StoreError
 KEEP_BUILDS = 2
 """How many builds stay on disk: the live one and the one before it."""
 
+STAMP = "%Y%m%dT%H%M%S%f"
+"""A build's name is this UTC time stamp, a hyphen, and the process id of the builder."""
+
+
+def built_at(build: Path) -> datetime:
+    """When ``build`` (a directory of ``builds/``) was made, read from its name.
+
+    >>> built_at(Path("builds/20261122T010203000000-1234")).isoformat()
+    '2026-11-22T01:02:03+00:00'
+    """
+    return datetime.strptime(build.name.partition("-")[0], STAMP).replace(tzinfo=UTC)
+
 
 class StoreLocation:
     """A store directory: its builds, the link to the live one, and the build lock."""
@@ -38,20 +51,32 @@ class StoreLocation:
         self.root = root
         self.builds = root / "builds"
         self.current = root / "current"
+        self.made = root / "dumps"
 
     def exists(self) -> bool:
         """Whether a build has been swapped in."""
         return self.current.is_dir()
 
-    def open_read_only(self) -> ox.Store:
-        """Open the live build for reading (several processes may do so at once).
+    def live_build(self) -> Path:
+        """The directory of the live build.
 
-        :raises StoreError: if there is no store yet or it cannot be opened.
+        :raises StoreError: if there is no store yet.
         """
         if not self.exists():
             raise StoreError(f"There is no store at {self.root}: run 'witness build' first.")
+        return self.current.resolve()
+
+    def made_from(self, build: Path) -> Path:
+        """The directory for files made from ``build`` (dumps, statistics), pruned with it."""
+        return self.made / build.name
+
+    def open_read_only(self, build: Path | None = None) -> ox.Store:
+        """Open the live build (or ``build``) for reading (several processes may at once).
+
+        :raises StoreError: if there is no store yet or it cannot be opened.
+        """
         try:
-            return ox.Store.read_only(str(self.current.resolve()))
+            return ox.Store.read_only(str(build or self.live_build()))
         except OSError as error:
             raise StoreError(f"Cannot open the store at {self.root}: {error}") from None
 
@@ -75,7 +100,7 @@ class StoreLocation:
                 fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
                 raise StoreError(f"Another build is running on {self.root}.") from None
-            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+            stamp = datetime.now(UTC).strftime(STAMP)
             target = self.builds / f"{stamp}-{os.getpid()}"
             target.mkdir()
             try:
@@ -98,3 +123,8 @@ class StoreLocation:
         older = [b for b in builds if b.resolve() != live]
         for stale in older[KEEP_BUILDS - 1 :]:
             shutil.rmtree(stale, ignore_errors=True)
+        kept = {build.name for build in self.builds.iterdir()}
+        made = self.made.iterdir() if self.made.is_dir() else iter(())
+        for orphan in made:
+            if orphan.name not in kept:
+                shutil.rmtree(orphan, ignore_errors=True)

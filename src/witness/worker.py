@@ -7,7 +7,8 @@ Each worker opens the live store read-only (many processes may) and talks to the
 a pipe: it receives a :class:`Job` and answers with messages:
 
 ``("head", kind)``
-    the query parsed and started; ``kind`` is ``solutions``, ``boolean`` or ``graph``.
+    the query parsed and started; ``kind`` is ``solutions``, ``boolean`` or ``graph``, or
+    ``empty`` for a description of a resource nothing is known about (no data follows).
 ``("data", bytes)``
     a chunk of the serialised answer (about :data:`CHUNK` bytes), in the job's format.
 ``("end",)``
@@ -15,17 +16,25 @@ a pipe: it receives a :class:`Job` and answers with messages:
 ``("error", "syntax" | "evaluation", message)``
     the query was refused by the parser, or failed while running.
 
-This module imports nothing but pyoxigraph and :mod:`witness.formats`, so workers start fast.
+A job may also be a description (:mod:`witness.describe`): SELECTs whose rows are quads, which
+the worker writes as one RDF document with the provenance of each statement
+(:mod:`witness.provenance`), reading the sources of their graphs from its own store.
+
+This module imports nothing but pyoxigraph and the small modules :mod:`witness.formats`,
+:mod:`witness.provenance` and :mod:`witness.jsonld`, so workers start fast.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import chain
 from multiprocessing.connection import Connection
 from typing import IO, cast
 
 import pyoxigraph as ox
 
+from witness import provenance
 from witness.formats import GRAPHS, RESULTS
 
 CHUNK = 64 * 1024
@@ -43,6 +52,18 @@ class Job:
     section 4.1.1.1, by RFC 3986, section 5.1.4: an application's default base); without
     one, pyoxigraph refuses ``<s>``, which the W3C protocol test
     ``query_content_type_construct`` sends.
+
+    ``bindings`` are values substituted for variables of the query (pyoxigraph's
+    ``substitutions``, after the SPARQL-dev proposal SEP-0007): our own queries take what a
+    request names (a resource, a search word) this way and never as text, so no request can
+    change a query's meaning. pyoxigraph 0.5 wants each one projected by the query, applies
+    them to its top-level group only, not inside ``OPTIONAL`` or subqueries, and plans the
+    query before knowing them: queries that take bindings are written with that in mind
+    (``queries/describe.rq``).
+
+    ``document`` makes the job a description: ``query`` and then each of ``more`` are SELECTs
+    of ``?s ?p ?o ?g ?this`` whose rows together make one RDF document in ``graph_format``,
+    with the provenance of each statement (:mod:`witness.provenance`).
     """
 
     query: str
@@ -53,6 +74,9 @@ class Job:
     named_graphs: tuple[str, ...] | None = None
     prefixes: tuple[tuple[str, str], ...] = ()
     base_iri: str | None = None
+    bindings: tuple[tuple[str, ox.NamedNode | ox.Literal], ...] = ()
+    document: bool = False
+    more: tuple[str, ...] = ()
 
 
 class _Chunks:
@@ -74,25 +98,16 @@ class _Chunks:
             self.buffer.clear()
 
 
-def answer(store: ox.Store, job: Job, conn: Connection) -> None:
-    """Run ``job`` on ``store`` and send its messages on ``conn``."""
-    dataset = job.default_graphs is not None or job.named_graphs is not None
+def answer(store: ox.Store, job: Job, conn: Connection, sources: provenance.Sources) -> None:
+    """Run ``job`` on ``store`` and send its messages on ``conn``; descriptions read the
+    sources of their graphs from ``sources`` (of the same store)."""
+    statements: provenance.Statements | None = None
     try:
-        if dataset:
-            result = store.query(
-                job.query,
-                base_iri=job.base_iri,
-                prefixes=dict(job.prefixes),
-                default_graph=[ox.NamedNode(g) for g in job.default_graphs or ()],
-                named_graphs=[ox.NamedNode(g) for g in job.named_graphs or ()],
-            )
-        else:
-            result = store.query(
-                job.query,
-                base_iri=job.base_iri,
-                prefixes=dict(job.prefixes),
-                use_default_graph_as_union=job.union,
-            )
+        result = _evaluate(store, job, job.query)
+        if job.document:
+            answers = [result, *(_evaluate(store, job, query) for query in job.more)]
+            rows = chain.from_iterable(cast(list[Iterable[provenance.Row]], answers))
+            statements = provenance.collect(rows, sources)
     except SyntaxError as error:
         conn.send(("error", "syntax", str(error)))
         return
@@ -102,7 +117,12 @@ def answer(store: ox.Store, job: Job, conn: Connection) -> None:
     chunks = _Chunks(conn)
     out = cast(IO[bytes], chunks)  # file-like enough: pyoxigraph only calls write()
     try:
-        if isinstance(result, ox.QueryTriples):
+        if statements is not None:
+            conn.send(("head", "graph" if statements.quads else "empty"))
+            if statements.quads:
+                prefixes = dict(job.prefixes)
+                provenance.write(statements, out, GRAPHS[job.graph_format], prefixes)
+        elif isinstance(result, ox.QueryTriples):
             conn.send(("head", "graph"))
             ox.serialize(result, out, GRAPHS[job.graph_format].syntax)
         else:
@@ -115,12 +135,37 @@ def answer(store: ox.Store, job: Job, conn: Connection) -> None:
     conn.send(("end",))
 
 
+def _evaluate(
+    store: ox.Store, job: Job, query: str
+) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+    substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
+        ox.Variable(name): term for name, term in job.bindings
+    }
+    if job.default_graphs is not None or job.named_graphs is not None:
+        return store.query(
+            query,
+            base_iri=job.base_iri,
+            prefixes=dict(job.prefixes),
+            default_graph=[ox.NamedNode(g) for g in job.default_graphs or ()],
+            named_graphs=[ox.NamedNode(g) for g in job.named_graphs or ()],
+            substitutions=substitutions or None,
+        )
+    return store.query(
+        query,
+        base_iri=job.base_iri,
+        prefixes=dict(job.prefixes),
+        use_default_graph_as_union=job.union,
+        substitutions=substitutions or None,
+    )
+
+
 def main(conn: Connection, store_path: str) -> None:
     """A worker's life: open the store, then answer jobs until the parent goes away."""
     store = ox.Store.read_only(store_path)
+    sources = provenance.Sources(store)
     try:
         conn.send(("ready",))
         while True:
-            answer(store, conn.recv(), conn)
+            answer(store, conn.recv(), conn, sources)
     except (EOFError, OSError):
         return  # the parent closed the pipe: it no longer needs this worker

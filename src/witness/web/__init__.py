@@ -6,7 +6,9 @@ from flask import Flask
 
 from witness.settings import Settings
 from witness.web import errors, http
+from witness.web.dumps import blueprint as dumps
 from witness.web.home import blueprint as home
+from witness.web.resources import blueprint as resources
 from witness.web.services import Services
 from witness.web.sparql import blueprint as sparql
 
@@ -26,4 +28,6 @@ def create_app(settings: Settings | None = None) -> Flask:
     http.init_app(app)
     app.register_blueprint(home)
     app.register_blueprint(sparql)
+    app.register_blueprint(resources)
+    app.register_blueprint(dumps)
     return app

@@ -1,0 +1,234 @@
+"""Statements and the documents that state them, written as one RDF document in any syntax.
+
+A description (:mod:`witness.describe`) is a SELECT whose rows are quads, ``?s ?p ?o ?g``
+(``?g`` unbound for what the server computes, such as a graph's size: those go in the default
+graph), with ``?this``, the resource described, bound in every row. The query worker turns the
+rows into a document with the provenance of every statement (DESIGN.md, Provenance):
+
+* **TriG, N-Quads and JSON-LD** keep named graphs. Each statement sits in the named graph of
+  every source document that states it (in JSON-LD as graph objects, JSON-LD 1.1 section
+  4.9), and for each of those graphs the document adds the metadata the store holds:
+  ``?g prov:wasDerivedFrom ?source`` and the source's ``dcterms:title``, in the metadata graph
+  that states them.
+* **Turtle, N-Triples and RDF/XML** hold one graph. They get each statement once and, for
+  every statement about or pointing at ``?this`` and every named graph derived from a source
+  that holds it, one node of RDF's reification vocabulary (RDF 1.1 Semantics, appendix D;
+  RDF Schema 1.1, section 5.3) saying which source states it, plus the metadata triples of
+  those graphs (derivation, source titles)::
+
+      [] a rdf:Statement ;
+         rdf:subject id:the-rest ; rdf:predicate schema:director ; rdf:object id:ai-weiwei ;
+         prov:wasDerivedFrom source:cmu-news-the-rest .
+      source:cmu-news-the-rest dcterms:title "Weiwei Continues Focus on Refugees..."@en .
+
+  Labels and types of neighbours are not reified: they are there to name the neighbours, whose
+  own descriptions give their sources. A document without ``?this`` (the ontology) reifies
+  nothing and carries the metadata of all its graphs: their derivation says where all of it
+  comes from.
+
+Only pyoxigraph and the JSON-LD writer are imported, so query workers start fast.
+
+>>> store = ox.Store()
+>>> g, src = ox.NamedNode("https://w3id.org/witness/graph/g"), ox.NamedNode("http://s/1")
+>>> store.add(ox.Quad(g, DERIVED_FROM, src, ox.NamedNode("https://w3id.org/witness/graph/m")))
+>>> this = ox.NamedNode("https://w3id.org/witness/id/x")
+>>> name = ox.NamedNode("http://schema.org/name")
+>>> found = collect([(this, name, ox.Literal("X"), g, this)], Sources(store))
+>>> [str(quad.predicate) for quad in found.dataset()]
+['<http://schema.org/name>', '<http://www.w3.org/ns/prov#wasDerivedFrom>']
+>>> len(found.reified())  # the statement, the metadata triple, five for the statement node
+7
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import IO, cast
+
+import pyoxigraph as ox
+
+from witness import jsonld
+from witness.formats import GraphFormat
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDF_TYPE = ox.NamedNode(RDF + "type")
+STATEMENT = ox.NamedNode(RDF + "Statement")
+SUBJECT = ox.NamedNode(RDF + "subject")
+PREDICATE = ox.NamedNode(RDF + "predicate")
+OBJECT = ox.NamedNode(RDF + "object")
+DERIVED_FROM = ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
+TITLE = ox.NamedNode("http://purl.org/dc/terms/title")
+
+PREFIXED = ("turtle", "trig", "rdfxml")
+"""Syntaxes that declare prefixes (N-Triples and N-Quads spell every IRI out)."""
+
+Node = ox.NamedNode | ox.BlankNode
+DEFAULT_GRAPH = ox.DefaultGraph()
+Graph = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
+
+
+Row = Iterable[ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None]
+"""A solution of a description's SELECT (a ``QuerySolution``): ``?s ?p ?o ?g ?this``, in order."""
+
+
+class Sources:
+    """The source documents of a store's named graphs, and the metadata quads that say so.
+
+    Each graph is looked up once (``?g prov:wasDerivedFrom ?source`` wherever it is stated,
+    and each source's ``dcterms:title`` in that same metadata graph) and remembered: a worker
+    keeps one of these for the build it has open, and a build never changes. At most
+    :data:`REMEMBERED` graphs are remembered at a time.
+    """
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+        self._known: dict[Graph, tuple[list[Node], list[ox.Quad]]] = {}
+
+    def of(self, graph: Graph) -> tuple[list[Node], list[ox.Quad]]:
+        """The sources of ``graph`` and the metadata quads (derivations, titles)."""
+        if graph in self._known:
+            return self._known[graph]
+        sources: list[Node] = []
+        metadata: dict[ox.Quad, None] = {}
+        if not isinstance(graph, ox.DefaultGraph):
+            for link in self.store.quads_for_pattern(graph, DERIVED_FROM, None, None):
+                source = link.object
+                if not isinstance(source, Node):
+                    continue  # a literal is no document (unvalidated data may hold one)
+                sources.append(source)
+                metadata[link] = None
+                for title in self.store.quads_for_pattern(source, TITLE, None, link.graph_name):
+                    metadata[title] = None
+        if len(self._known) >= REMEMBERED:
+            self._known.clear()
+        self._known[graph] = found = (list(dict.fromkeys(sources)), list(metadata))
+        return found
+
+
+REMEMBERED = 100_000
+"""Most graphs whose sources a :class:`Sources` keeps in memory."""
+
+
+@dataclass
+class Statements:
+    """The statements of a description (deduplicated) and the metadata of their graphs.
+
+    ``sources`` maps each named graph to the source documents it is derived from, and
+    ``metadata`` to the quads that say so and give those sources' titles.
+    """
+
+    this: ox.NamedNode | None
+    quads: list[ox.Quad] = field(default_factory=list)
+    sources: dict[Graph, list[Node]] = field(default_factory=dict)
+    metadata: dict[Graph, list[ox.Quad]] = field(default_factory=dict)
+
+    def dataset(self) -> list[ox.Quad]:
+        """Every quad, graph by graph (as TriG and JSON-LD group them), each once."""
+        metadata = (quad for quads in self.metadata.values() for quad in quads)
+        quads = dict.fromkeys([*self.quads, *metadata])
+        return sorted(quads, key=lambda quad: (_graph(quad), *_order(quad, self.this)))
+
+    def reified(self) -> list[ox.Triple]:
+        """The triples for a one-graph syntax: the statements, a reification node per statement
+        about or pointing at the resource and graph that holds it, and the metadata of those
+        graphs (not of the graphs that only hold neighbours' labels: nothing names them here)."""
+        this = self.this
+        ordered = sorted(self.quads, key=lambda quad: _order(quad, this))
+        triples = dict.fromkeys(quad.triple for quad in ordered)
+        nodes: list[ox.Triple] = []
+        graphs: dict[Graph, None] = {}
+        count = 0
+        for quad in ordered:
+            sources = self.sources.get(quad.graph_name, [])
+            if this is None or not sources or this not in (quad.subject, quad.object):
+                continue
+            graphs[quad.graph_name] = None
+            count += 1
+            node = ox.BlankNode(f"statement{count}")
+            nodes += [
+                ox.Triple(node, RDF_TYPE, STATEMENT),
+                ox.Triple(node, SUBJECT, quad.subject),
+                ox.Triple(node, PREDICATE, quad.predicate),
+                ox.Triple(node, OBJECT, quad.object),
+            ]
+            nodes += [ox.Triple(node, DERIVED_FROM, source) for source in sources]
+        named = self.metadata if this is None else graphs
+        metadata = sorted(
+            (quad for graph in named for quad in self.metadata[graph]),
+            key=lambda quad: _order(quad, None),
+        )
+        triples.update(dict.fromkeys(quad.triple for quad in metadata))
+        triples.update(dict.fromkeys(nodes))
+        return list(triples)
+
+
+def collect(rows: Iterable[Row], sources: Sources) -> Statements:
+    """The quads of ``rows`` (variables ``s p o g this``) and the metadata of their graphs."""
+    this: ox.NamedNode | None = None
+    found: dict[ox.Quad, None] = {}
+    for subject, predicate, value, graph, about, *_ in rows:
+        quad = ox.Quad(
+            cast(Node, subject),
+            cast(ox.NamedNode, predicate),
+            cast(ox.NamedNode | ox.BlankNode | ox.Literal, value),
+            cast(Node, graph) if graph is not None else DEFAULT_GRAPH,
+        )
+        found[quad] = None
+        this = this or cast(ox.NamedNode | None, about)
+    statements = Statements(this, list(found))
+    for name in dict.fromkeys(quad.graph_name for quad in found):
+        statements.sources[name], statements.metadata[name] = sources.of(name)
+    return statements
+
+
+def _graph(quad: ox.Quad) -> str:
+    return "" if isinstance(quad.graph_name, ox.DefaultGraph) else quad.graph_name.value
+
+
+def _order(quad: ox.Quad, this: ox.NamedNode | None) -> tuple[bool, str, str]:
+    """The resource's own statements first, then subject by subject (an IRI before the
+    longer ones it starts: the ontology before its terms), then property by property."""
+    subject = quad.subject
+    key = str(subject) if isinstance(subject, ox.Triple) else subject.value
+    return (subject != this, key, quad.predicate.value)
+
+
+def write(
+    statements: Statements, out: IO[bytes], fmt: GraphFormat, prefixes: dict[str, str]
+) -> None:
+    """Write ``statements`` to ``out`` in ``fmt``, named graphs or reification as it allows."""
+    if fmt.name == "jsonld":
+        text = io.StringIO()
+        jsonld.write(statements.dataset(), text, prefixes)
+        out.write(text.getvalue().encode("utf-8"))
+        return
+    document: list[ox.Quad] | list[ox.Triple]
+    document = statements.dataset() if fmt.holds_datasets else statements.reified()
+    declared = _used(prefixes, document) if fmt.name in PREFIXED else None
+    ox.serialize(document, out, fmt.syntax, prefixes=declared or None)
+
+
+def _used(prefixes: dict[str, str], document: list[ox.Quad] | list[ox.Triple]) -> dict[str, str]:
+    """The prefixes that some IRI of ``document`` starts with, so none is declared in vain."""
+    iris = {
+        term.value
+        for statement in document
+        for term in (statement.subject, statement.predicate, statement.object)
+        if isinstance(term, ox.NamedNode)
+    }
+    iris |= {
+        quad.graph_name.value
+        for quad in document
+        if isinstance(quad, ox.Quad) and isinstance(quad.graph_name, ox.NamedNode)
+    }
+    iris |= {
+        term.datatype.value
+        for statement in document
+        if isinstance(term := statement.object, ox.Literal)
+    }
+    # An IRI starts with a namespace (which ends with "/" or "#") if and only if its part up to
+    # its last "/" or "#" does: the few distinct parts are quicker to check than every IRI.
+    stems = {iri[: max(iri.rfind("/"), iri.rfind("#")) + 1] for iri in iris}
+    return {p: ns for p, ns in prefixes.items() if any(stem.startswith(ns) for stem in stems)}

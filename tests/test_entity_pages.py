@@ -1,0 +1,299 @@
+"""The HTML pages of resources, as browsers and search engines read them.
+
+Pages come from real servers: the bundled data, and a tiny store of this module's own whose
+labels hold what breaks careless pages (``</script>``, quotes, ``<!--``, right-to-left and
+CJK text). The embedded schema.org JSON-LD is found with extruct, as a crawler would, and read
+back with pyld; the HTML is parsed with the standard library's ``html.parser``.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import extruct
+import pyoxigraph as ox
+import pytest
+import requests
+from pyld import jsonld
+from rdflib import Dataset, Literal, URIRef
+from rdflib.namespace import RDF
+
+from witness.convert import to_rdflib
+from witness.formats import GRAPHS
+
+if TYPE_CHECKING:
+    from conftest import LiveServer
+
+# rdflib's own TriG and N-Quads parsers still use its deprecated Dataset API.
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:Dataset.default_context is deprecated:DeprecationWarning"
+)
+
+BASE = "https://w3id.org/witness/"
+SCHEMA = "http://schema.org/"
+THE_REST = BASE + "id/the-rest"
+
+TRICKY = '</script><script>alert("x")</script> <!-- <script> \'single\' "double" & שלום 艾未未'
+"""A label that would end a script element, open an HTML comment, break attribute quoting,
+and mix right-to-left and CJK text."""
+
+TRICKY_TRIG = """
+@prefix schema: <http://schema.org/> .
+@prefix id: <https://w3id.org/witness/id/> .
+@prefix graph: <https://w3id.org/witness/graph/> .
+@prefix source: <https://w3id.org/witness/source/> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+
+graph:tricky {
+    id:tricky a schema:Person ;
+        schema:name LABEL@en ;
+        schema:alternateName "שלום"@he, "艾未未"@zh ;
+        schema:knows id:friend .
+    id:friend a schema:Person ; schema:name "Friend </script> of <!-- a friend"@en .
+    id:café a schema:Place ; schema:name "Café"@fr .
+}
+graph:sources {
+    graph:tricky prov:wasDerivedFrom source:tricky .
+    source:tricky a schema:WebPage ; dcterms:title "A </script> & <b>source</b>"@en .
+}
+""".replace("LABEL", json.dumps(TRICKY, ensure_ascii=False))
+
+
+@pytest.fixture(scope="module")
+def url(live_server: LiveServer) -> str:
+    return live_server.url
+
+
+@pytest.fixture(scope="module")
+def tricky(
+    tmp_path_factory: pytest.TempPathFactory, serve_shared: Callable[..., LiveServer]
+) -> Iterator[str]:
+    """A server on a store built with ``witness build --no-validate`` from the tricky TriG."""
+    root = tmp_path_factory.mktemp("tricky")
+    (root / "data").mkdir()
+    (root / "data" / "tricky.trig").write_text(TRICKY_TRIG, encoding="utf-8")
+    witness = str(Path(sys.executable).parent / "witness")
+    build = [witness, "build", "--store", str(root / "store"), "--data", str(root / "data")]
+    subprocess.run([*build, "--no-validate"], check=True, capture_output=True)
+    server = serve_shared(root / "store")
+    yield server.url
+    server.stop()
+
+
+def html(address: str) -> str:
+    response = requests.get(address, headers={"Accept": "text/html"}, timeout=30)
+    assert response.status_code == 200, response.text
+    assert response.headers["Content-Type"].startswith("text/html")
+    return response.text
+
+
+class Page(HTMLParser):
+    """What a page holds: its script elements, links, table rows and heading."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.scripts: list[tuple[str | None, str]] = []
+        self.links: list[tuple[str, str]] = []
+        self.rows: list[list[str]] = []
+        self.h1 = ""
+        self._script: str | None = None
+        self._link: str | None = None
+        self._text: list[str] = []
+        self._cell = False
+        self._heading = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "script":
+            self._script = found.get("type") or ""
+            self._text = []
+        elif tag == "a":
+            self._link = found.get("href") or ""
+            self._text = []
+        elif tag == "tr":
+            self.rows.append([])
+        elif tag in ("td", "th") and self.rows:
+            self.rows[-1].append("")
+            self._cell = True
+        elif tag == "h1":
+            self._heading = True
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script" and self._script is not None:
+            self.scripts.append((self._script, "".join(self._text)))
+            self._script = None
+        elif tag == "a" and self._link is not None:
+            self.links.append((self._link, "".join(self._text)))
+            self._link = None
+        elif tag in ("td", "th"):
+            self._cell = False
+        elif tag == "h1":
+            self._heading = False
+
+    def handle_data(self, data: str) -> None:
+        self._text.append(data)
+        if self._cell and self.rows:
+            self.rows[-1][-1] += data
+        if self._heading:
+            self.h1 += data
+
+
+def parse(text: str) -> Page:
+    page = Page()
+    page.feed(text)
+    page.close()
+    return page
+
+
+# The page of an entity --------------------------------------------------------------------------
+
+
+def test_page_shows_label_types_and_format_links(url: str) -> None:
+    page = parse(html(url + "/id/the-rest"))
+    assert page.h1 == "The Rest"
+    links = dict(page.links)
+    assert links["http://schema.org/Movie"] == "schema:Movie"
+    for fmt in GRAPHS.values():
+        assert f"/id/the-rest.{fmt.extension}" in links
+
+
+def href(iri: str) -> str:
+    """Where a page links ``iri``: its path here if it is under the base, else itself."""
+    return "/" + iri.removeprefix(BASE) if iri.startswith(BASE) else iri
+
+
+def test_every_statement_is_shown_with_its_sources(url: str, bundled_store: ox.Store) -> None:
+    page = parse(html(url + "/id/the-rest"))
+    hrefs = {link for link, _ in page.links}
+    subject = ox.NamedNode(THE_REST)
+    for quad in bundled_store.quads_for_pattern(subject, None, None, None):
+        assert href(quad.predicate.value) in hrefs
+        value = quad.object
+        if isinstance(value, ox.NamedNode):
+            assert href(value.value) in hrefs
+        else:
+            assert isinstance(value, ox.Literal)
+            assert any(value.value in "".join(row) for row in page.rows), value
+    for quad in bundled_store.quads_for_pattern(None, None, subject, None):
+        assert isinstance(quad.subject, ox.NamedNode)
+        assert href(quad.subject.value) in hrefs
+    sources = dict(page.links)
+    assert sources["/source/cmu-news-the-rest"].startswith("Weiwei Continues Focus on Refugees")
+    assert "/source/skirball-bearing-witness" in sources
+
+
+def test_director_row_names_both_documents(url: str) -> None:
+    page = parse(html(url + "/id/the-rest"))
+    director = next(row for row in page.rows if row[0] == "schema:director")
+    assert director[1] == "Ai Weiwei"
+    assert "Weiwei Continues Focus on Refugees" in director[2]
+    assert "Bearing Witness: Documentary Films by Ai Weiwei" in director[2]
+
+
+def test_pointing_here_lists_incoming_statements(url: str) -> None:
+    page = parse(html(url + "/id/ai-weiwei"))
+    links = dict(page.links)
+    assert links["/id/cockroach"] == "Cockroach"
+    assert any(row and row[0] == "schema:director" and "Cockroach" in row for row in page.rows)
+
+
+def schema_org_items(text: str, address: str) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = extruct.extract(
+        text, base_url=address, syntaxes=["json-ld"], uniform=False
+    )["json-ld"]
+    return items
+
+
+def as_triples(document: dict[str, Any]) -> set[tuple[Any, ...]]:
+    """The triples a JSON-LD processor reads from ``document``, as rdflib terms."""
+    nquads = jsonld.to_rdf(document, {"format": "application/n-quads"})
+    parsed = Dataset(default_union=True).parse(data=nquads, format="nquads")
+    return {(s, p, o) for s, p, o, _ in parsed.quads()}
+
+
+def test_schema_org_json_ld_is_the_entitys_data(url: str, bundled_store: ox.Store) -> None:
+    address = url + "/id/the-rest"
+    items = schema_org_items(html(address), address)
+    assert len(items) == 1 and items[0]["@id"] == THE_REST
+    found = as_triples(items[0])
+    subject = URIRef(THE_REST)
+    expected = {
+        (to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object))
+        for q in bundled_store.quads_for_pattern(ox.NamedNode(THE_REST), None, None, None)
+        if q.predicate.value.startswith(SCHEMA) or q.predicate.value == str(RDF.type)
+    }
+    assert {t for t in found if t[0] == subject} == expected
+    neighbours = {t for t in found if t[0] != subject}
+    assert neighbours, "linked resources come with their names"
+    names = {
+        (to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object))
+        for q in bundled_store.quads_for_pattern(None, ox.NamedNode(SCHEMA + "name"), None, None)
+    }
+    assert neighbours <= names
+
+
+# A label that tries to break the page ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", GRAPHS.values(), ids=[f.name for f in GRAPHS.values()])
+def test_tricky_label_survives_every_rdf_format(tricky: str, fmt: Any) -> None:
+    response = requests.get(f"{tricky}/id/tricky.{fmt.extension}", timeout=30)
+    assert response.status_code == 200, response.text
+    if fmt.name == "jsonld":
+        nquads = jsonld.to_rdf(jsonld.expand(response.json()), {"format": "application/n-quads"})
+        data = Dataset(default_union=True).parse(data=nquads, format="nquads")
+    else:
+        rdflib_name = {"ntriples": "nt", "rdfxml": "xml"}.get(fmt.name, fmt.name)
+        data = Dataset(default_union=True).parse(data=response.content, format=rdflib_name)
+    names = set(data.objects(URIRef(BASE + "id/tricky"), URIRef(SCHEMA + "name")))
+    assert Literal(TRICKY, lang="en") in names
+    alternate = set(data.objects(URIRef(BASE + "id/tricky"), URIRef(SCHEMA + "alternateName")))
+    assert alternate == {Literal("שלום", lang="he"), Literal("艾未未", lang="zh")}
+
+
+def test_tricky_label_keeps_the_page_safe(tricky: str) -> None:
+    text = html(tricky + "/id/tricky")
+    page = parse(text)
+    data = [body for kind, body in page.scripts if kind == "application/ld+json"]
+    assert len(data) == 1, "one JSON-LD script element, not closed early by a label"
+    assert [kind for kind, _ in page.scripts] == ["application/ld+json"], "no injected script"
+    document = json.loads(data[0])
+    assert document["name"] == [{"@value": TRICKY, "@language": "en"}]
+    assert {"@value": "艾未未", "@language": "zh"} in document["alternateName"]
+    friend = document["knows"][0]
+    assert friend["name"] == [{"@value": "Friend </script> of <!-- a friend", "@language": "en"}]
+    assert "<" not in data[0] and ">" not in data[0] and "&" not in data[0]
+    assert page.h1 == TRICKY
+    assert any("A </script> & <b>source</b>" in row[-1] for row in page.rows if row)
+    assert "שלום" in text and "艾未未" in text
+
+
+def test_tricky_json_ld_is_found_by_extruct(tricky: str) -> None:
+    address = tricky + "/id/tricky"
+    items = schema_org_items(html(address), address)
+    assert [item["@id"] for item in items] == [BASE + "id/tricky"]
+    found = as_triples(items[0])
+    assert (
+        URIRef(BASE + "id/tricky"),
+        URIRef(SCHEMA + "name"),
+        Literal(TRICKY, lang="en"),
+    ) in found
+
+
+def test_non_ascii_iri_is_served_at_its_percent_encoded_path(tricky: str) -> None:
+    """``{base}id/café`` is asked for as ``/id/caf%C3%A9`` (RFC 3987, section 3.1)."""
+    response = requests.get(tricky + "/id/caf%C3%A9", headers={"Accept": "text/turtle"}, timeout=30)
+    assert response.status_code == 200, response.text
+    assert response.headers["Content-Location"] == "/id/caf%C3%A9.ttl"
+    assert "</id/caf%C3%A9.jsonld>" in response.headers["Link"]
+    data = Dataset(default_union=True).parse(data=response.content, format="turtle")
+    assert Literal("Café", lang="fr") in set(data.objects(URIRef(BASE + "id/café"), None))
+    page = parse(html(tricky + "/id/caf%C3%A9"))
+    assert page.h1 == "Café"
