@@ -201,7 +201,7 @@ def test_a_construct_shows_turtle_and_graph_downloads(page: Page) -> None:
     page.goto("/sparql")
     page.get_by_role("button", name=title("06")).click()
     graph = page.locator("#results pre.graph")
-    expect(graph).to_contain_text("<https://w3id.org/witness/id/cockroach>")
+    expect(graph).to_contain_text("id:cockroach schema:")
     expect(graph).to_contain_text('"Cockroach"@en')
     expect(page.locator("#status")).to_contain_text("Turtle")
     visible = page.locator("#downloads a.download:visible")

@@ -124,7 +124,8 @@ def answer(store: ox.Store, job: Job, conn: Connection, sources: provenance.Sour
                 provenance.write(statements, out, GRAPHS[job.graph_format], prefixes)
         elif isinstance(result, ox.QueryTriples):
             conn.send(("head", "graph"))
-            ox.serialize(result, out, GRAPHS[job.graph_format].syntax)
+            compact = dict(job.prefixes) or None  # prefixed names in Turtle, TriG and RDF/XML
+            ox.serialize(result, out, GRAPHS[job.graph_format].syntax, prefixes=compact)
         else:
             conn.send(("head", "boolean" if isinstance(result, ox.QueryBoolean) else "solutions"))
             result.serialize(out, RESULTS[job.results_format].syntax)
