@@ -34,16 +34,28 @@ HELP = documented()
 SETTINGS = {spec.name: spec for spec in fields(Settings)}
 
 
+class _Failed(click.ClickException):
+    """An error: exit code 2."""
+
+    exit_code = 2
+
+
+class _DoesNotConform(click.ClickException):
+    """The data does not conform to the shapes: exit code 1, as pySHACL."""
+
+    exit_code = NotConforming.exit_code
+
+
 class WitnessGroup(click.Group):
     """Translates :class:`WitnessError` into one clear message and its exit code."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except NotConforming as error:
+            raise _DoesNotConform(str(error)) from None
         except WitnessError as error:
-            exception = click.ClickException(str(error))
-            exception.exit_code = error.exit_code
-            raise exception from None
+            raise _Failed(str(error)) from None
 
 
 def _setting(setting: str, flag: str | None = None) -> Callable[[F], F]:
