@@ -154,7 +154,7 @@ class QueryPool:
 
         :raises StoreError: if there is no store or it cannot be opened.
         """
-        build = self._live_build()
+        build = self.location.live_build()
         starters = [threading.Thread(target=self._add, args=(build,)) for _ in range(self.size)]
         for thread in starters:
             thread.start()
@@ -191,7 +191,7 @@ class QueryPool:
         return execution
 
     def _acquire(self, deadline: float) -> _Worker:
-        build = self._live_build()
+        build = self.location.live_build()
         while True:
             try:
                 chosen = self._idle.get(timeout=max(deadline - time.monotonic(), 0))
@@ -210,7 +210,9 @@ class QueryPool:
             used.stop()
         elif failed:
             used.stop()
-            threading.Thread(target=self._add, args=(self._live_build(),), daemon=True).start()
+            threading.Thread(
+                target=self._add, args=(self.location.live_build(),), daemon=True
+            ).start()
         else:
             self._idle.put(used)
 
@@ -229,13 +231,6 @@ class QueryPool:
         except (EOFError, OSError):
             pass
         started.stop()
-
-    def _live_build(self) -> Path:
-        if not self.location.exists():
-            raise StoreError(
-                f"There is no store at {self.location.root}: run 'witness build' first."
-            )
-        return self.location.current.resolve()
 
 
 def default_size() -> int:
