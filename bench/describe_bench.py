@@ -38,7 +38,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import requests
 
-from endpoint_bench import Server, free_port, machine, start, wait_idle
+from endpoint_bench import Latency, Server, free_port, machine, start, wait_idle
 from generate import generate, parse_scale, template
 from witness.iris import Iris
 from witness.settings import DEFAULT_BASE_IRI, bundled
@@ -73,21 +73,10 @@ def construct(iri: str) -> str:
 
 
 @dataclass
-class Series:
-    """Latencies (s) of one server, entity kind and format."""
+class Series(Latency):
+    """Latencies (s) of one server, entity kind and format, and the sizes of the answers."""
 
-    samples: list[float] = field(default_factory=list)
     sizes: list[int] = field(default_factory=list)
-    errors: int = 0
-
-    def percentile(self, p: float) -> float:
-        """Nearest-rank percentile in ms."""
-        ordered = sorted(self.samples)
-        return ordered[max(math.ceil(p / 100 * len(ordered)) - 1, 0)] * 1000
-
-    @property
-    def p50(self) -> float:
-        return statistics.median(self.samples) * 1000
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, VOID
 from rdflib.term import Node
 
-from witness.convert import to_rdflib
+from witness.convert import RDFLIB_SYNTAX, to_rdflib
 from witness.formats import GRAPHS
 
 if TYPE_CHECKING:
@@ -37,14 +37,7 @@ ONTOLOGY = URIRef(BASE + "ontology")
 WIT = BASE + "ontology#"
 METADATA = URIRef(BASE + "graph/sources")
 CMU = URIRef(BASE + "graph/cmu-news-the-rest")
-RDFLIB = {
-    "text/turtle": "turtle",
-    "application/n-triples": "nt",
-    "application/ld+json": "json-ld",
-    "application/rdf+xml": "xml",
-    "application/trig": "trig",
-    "application/n-quads": "nquads",
-}
+RDFLIB = RDFLIB_SYNTAX
 TRIPLE_FORMATS = [f for f in GRAPHS.values() if not f.holds_datasets]
 DATASET_FORMATS = [f for f in GRAPHS.values() if f.holds_datasets]
 Quad = tuple[Node, Node, Node, Node]

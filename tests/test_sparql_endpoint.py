@@ -19,6 +19,8 @@ import requests
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.query import Result
 
+from witness.convert import RDFLIB_SYNTAX
+
 if TYPE_CHECKING:
     from conftest import LiveServer, Rows
 
@@ -40,14 +42,7 @@ RESULTS = {
     "text/csv": "csv",
     "text/tab-separated-values": "tsv",
 }
-GRAPHS = {
-    "text/turtle": "turtle",
-    "application/n-triples": "nt",
-    "application/ld+json": "json-ld",
-    "application/rdf+xml": "xml",
-    "application/trig": "trig",
-    "application/n-quads": "nquads",
-}
+GRAPHS = RDFLIB_SYNTAX
 JSON = "application/sparql-results+json"
 
 

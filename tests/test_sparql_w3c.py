@@ -30,6 +30,7 @@ from rdflib import RDF, Graph, Namespace, URIRef
 from rdflib.query import Result
 
 from witness.build import build
+from witness.convert import RDFLIB_SYNTAX
 from witness.settings import Settings
 
 if TYPE_CHECKING:
@@ -47,14 +48,7 @@ RESULT_SYNTAX = {
     "text/csv": "csv",
     "text/tab-separated-values": "tsv",
 }
-RDF_SYNTAX = {
-    "text/turtle": "turtle",
-    "application/n-triples": "nt",
-    "application/ld+json": "json-ld",
-    "application/rdf+xml": "xml",
-    "application/trig": "trig",
-    "application/n-quads": "nquads",
-}
+RDF_SYNTAX = RDFLIB_SYNTAX
 
 
 def media_type(response: requests.Response) -> str:

@@ -55,3 +55,14 @@ def triples_into(graph: Graph, quads: Iterable[ox.Quad | ox.Triple]) -> Graph:
     for quad in quads:
         graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
     return graph
+
+
+RDFLIB_SYNTAX: dict[str, str] = {
+    "text/turtle": "turtle",
+    "application/n-triples": "nt",
+    "application/ld+json": "json-ld",
+    "application/rdf+xml": "xml",
+    "application/trig": "trig",
+    "application/n-quads": "nquads",
+}
+"""rdflib's parser name for each RDF media type Witness serves (``witness.formats.GRAPHS``)."""
