@@ -485,6 +485,7 @@ def test_large_answer_is_gzipped_when_accepted(endpoint: str) -> None:
     assert response.headers["Content-Encoding"] == "gzip"
     assert "Accept-Encoding" in response.headers["Vary"]
     compressed = response.raw.read(decode_content=False)
+    assert int(response.headers["Content-Length"]) == len(compressed)  # whole, so not chunked
     text = gzip.decompress(compressed)
     assert len(compressed) < len(text)
     answer = Graph().parse(data=text, format="nt")

@@ -61,6 +61,7 @@ class Execution:
     deadline: float
     query: str = ""
     kind: str = ""
+    _first: list[bytes] = field(default_factory=list, init=False)
     _done: bool = field(default=False, init=False)
 
     def _next(self) -> tuple[Any, ...]:
@@ -81,10 +82,12 @@ class Execution:
         )
 
     def start(self) -> None:
-        """Wait until the worker has parsed the query and says what kind of answer follows.
+        """Wait until the worker has run the query and sends its first chunk, saying what
+        kind of answer it is and whether the chunk is all of it.
 
         :raises QueryError: if the query is not valid SPARQL (the parser's message, with the
-            offending line and a caret under the column, as ``witness query`` shows it).
+            offending line and a caret under the column, as ``witness query`` shows it), or
+            if it failed before its first chunk was written.
         """
         message = self._next()
         if message[0] == "error":
@@ -92,7 +95,10 @@ class Execution:
             if message[1] == "syntax":
                 raise QueryError(syntax_message(self.query, message[2]))
             raise QueryError(message[2])
-        self.kind = message[1]
+        _, self.kind, first, complete = message
+        self._first = [first] if first else []
+        if complete:
+            self._finish(failed=False)
 
     def prefetch(self, limit: int) -> tuple[list[bytes], bool]:
         """Read up to ``limit`` bytes (or the whole answer if smaller) before responding.
@@ -101,20 +107,21 @@ class Execution:
         past ``limit`` the answer is streamed and a late failure can only cut it short.
         Returns the chunks and whether the answer is complete.
         """
-        chunks: list[bytes] = []
-        size = 0
-        while size < limit:
+        chunks, self._first = self._first, []
+        size = sum(len(chunk) for chunk in chunks)
+        while size < limit and not self._done:
             chunk = self._chunk()
             if chunk is None:
-                return chunks, True
+                break
             chunks.append(chunk)
             size += len(chunk)
-        return chunks, False
+        return chunks, self._done
 
     def rest(self) -> Iterator[bytes]:
         """The remaining chunks; closing the iterator early stops the worker."""
         try:
-            while (chunk := self._chunk()) is not None:
+            yield from self._first
+            while not self._done and (chunk := self._chunk()) is not None:
                 yield chunk
         finally:
             if not self._done:

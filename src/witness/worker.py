@@ -6,13 +6,16 @@ a deadline passes or lose when a hostile query crashes one, without harm to the 
 Each worker opens the live store read-only (many processes may) and talks to the parent over
 a pipe: it receives a :class:`Job` and answers with messages:
 
-``("head", kind)``
-    the query parsed and started; ``kind`` is ``solutions``, ``boolean`` or ``graph``, or
-    ``empty`` for a description of a resource nothing is known about (no data follows).
+``("head", kind, bytes, complete)``
+    the query parsed and ran; ``kind`` is ``solutions``, ``boolean`` or ``graph``, or
+    ``empty`` for a description of a resource nothing is known about. ``bytes`` is the
+    first chunk of the serialised answer (up to :data:`CHUNK` bytes, in the job's format)
+    and ``complete`` says whether it is the whole answer: most answers are small, and one
+    message each way is the least a query can cost (every message wakes the other process).
 ``("data", bytes)``
-    a chunk of the serialised answer (about :data:`CHUNK` bytes), in the job's format.
+    a further chunk of a larger answer (about :data:`CHUNK` bytes).
 ``("end",)``
-    the answer is complete.
+    the larger answer is complete.
 ``("error", "syntax" | "evaluation", message)``
     the query was refused by the parser, or failed while running.
 
@@ -80,22 +83,40 @@ class Job:
 
 
 class _Chunks:
-    """A binary file-like object that sends what is written as ``data`` messages."""
+    """A binary file-like object that sends what is written as messages of ``kind``'s
+    answer: the first chunk in the ``head``, the others as ``data``."""
 
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, kind: str) -> None:
         self.conn = conn
+        self.kind = kind
         self.buffer = bytearray()
+        self.started = False
 
     def write(self, data: bytes) -> int:
         self.buffer += data
         if len(self.buffer) >= CHUNK:
-            self.flush()
+            self._send(complete=False)
         return len(data)
 
     def flush(self) -> None:
+        """Nothing to do: pyoxigraph flushes when it finishes, before :meth:`close` says so."""
+
+    def close(self) -> None:
+        """Send what is left and say that the answer is complete."""
+        if not self.started:
+            self._send(complete=True)
+            return
         if self.buffer:
+            self._send(complete=False)
+        self.conn.send(("end",))
+
+    def _send(self, *, complete: bool) -> None:
+        if self.started:
             self.conn.send(("data", bytes(self.buffer)))
-            self.buffer.clear()
+        else:
+            self.conn.send(("head", self.kind, bytes(self.buffer), complete))
+            self.started = True
+        self.buffer.clear()
 
 
 def answer(store: ox.Store, job: Job, conn: Connection, sources: provenance.Sources) -> None:
@@ -114,26 +135,28 @@ def answer(store: ox.Store, job: Job, conn: Connection, sources: provenance.Sour
     except (OSError, ValueError) as error:
         conn.send(("error", "evaluation", str(error)))
         return
-    chunks = _Chunks(conn)
+    if statements is not None:
+        kind = "graph" if statements.quads else "empty"
+    elif isinstance(result, ox.QueryTriples):
+        kind = "graph"
+    else:
+        kind = "boolean" if isinstance(result, ox.QueryBoolean) else "solutions"
+    chunks = _Chunks(conn, kind)
     out = cast(IO[bytes], chunks)  # file-like enough: pyoxigraph only calls write()
     try:
         if statements is not None:
-            conn.send(("head", "graph" if statements.quads else "empty"))
             if statements.quads:
                 prefixes = dict(job.prefixes)
                 provenance.write(statements, out, GRAPHS[job.graph_format], prefixes)
         elif isinstance(result, ox.QueryTriples):
-            conn.send(("head", "graph"))
             compact = dict(job.prefixes) or None  # prefixed names in Turtle, TriG and RDF/XML
             ox.serialize(result, out, GRAPHS[job.graph_format].syntax, prefixes=compact)
         else:
-            conn.send(("head", "boolean" if isinstance(result, ox.QueryBoolean) else "solutions"))
             result.serialize(out, RESULTS[job.results_format].syntax)
     except (OSError, ValueError, SyntaxError) as error:
         conn.send(("error", "evaluation", str(error)))
         return
-    chunks.flush()
-    conn.send(("end",))
+    chunks.close()
 
 
 def _evaluate(

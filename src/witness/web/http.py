@@ -2,8 +2,9 @@
 
 CORS (Fetch standard, CORS protocol): every read may be made from any origin, so that
 browser-based SPARQL clients (YASGUI and the like) work; preflight requests are answered.
-Compression (RFC 9110, section 8.4): text responses are gzipped, as a stream, when the
-client accepts gzip, so that large results never have to be held in memory to compress.
+Compression (RFC 9110, section 8.4): text responses are gzipped when the client accepts
+gzip: a streamed one as a stream, so that large results never have to be held in memory to
+compress, one already whole in a single call that keeps its Content-Length.
 """
 
 from __future__ import annotations
@@ -47,10 +48,13 @@ def _after(response: Response) -> Response:
         and (response.is_streamed or (response.content_length or 0) >= MIN_SIZE)
         and accepts_coding(request.headers.get("Accept-Encoding"), "gzip")
     ):
-        response.response = _gzip(response.iter_encoded())
+        if response.is_streamed:
+            response.response = _gzip(response.iter_encoded())
+            response.headers.pop("Content-Length", None)
+            response.direct_passthrough = False
+        else:  # in one call, keeping a Content-Length
+            response.set_data(zlib.compress(response.get_data(), 6, wbits=31))
         response.headers["Content-Encoding"] = "gzip"
-        response.headers.pop("Content-Length", None)
-        response.direct_passthrough = False
     return response
 
 
