@@ -16,6 +16,9 @@ entity kind: p50 and p99 of sequential requests (one ``requests.Session``, keep-
   neighbour labels and types, as N-Triples (no provenance: Oxigraph has no such notion).
 
 The servers take turns in rounds, so that other work on the machine weighs on both alike.
+Before the servers start, the stages of a description are timed in this process on the same
+store (no HTTP, no worker process): the description query, reading the sources of its rows,
+writing N-Triples with provenance, and Oxigraph's CONSTRUCT, for the engine's share.
 
     python bench/describe_bench.py --size 1M
     python bench/describe_bench.py --size 100k --requests 50 --rounds 2
@@ -24,6 +27,7 @@ The servers take turns in rounds, so that other work on the machine weighs on bo
 from __future__ import annotations
 
 import argparse
+import io
 import math
 import random
 import shutil
@@ -40,7 +44,10 @@ import requests
 
 from endpoint_bench import Latency, Server, free_port, machine, start, wait_idle
 from generate import generate, parse_scale, template
+from witness import provenance
+from witness.formats import GRAPHS
 from witness.iris import Iris
+from witness.queries import named
 from witness.settings import DEFAULT_BASE_IRI, bundled
 
 OUT = Path(__file__).parent / "out"
@@ -171,6 +178,49 @@ def measure(
     return series
 
 
+def stages(store: Path, copies: list[int]) -> list[str]:
+    """p50 (ms) of each stage of a description, in this process, per entity kind (the
+    second of two passes over ``copies``)."""
+    opened = ox.Store.read_only(str((store / "current").resolve()))
+    sources = provenance.Sources(opened)
+    prefixes = IRIS.prefixes()
+    query = named("describe")
+    lines = [
+        "| entity | description query (rows) | sources | write N-Triples | sum "
+        "| Oxigraph's CONSTRUCT as N-Triples |",
+        "|---|---|---|---|---|---|",
+    ]
+    for kind in KINDS:
+        times: dict[str, list[float]] = {"rows": [], "sources": [], "write": [], "construct": []}
+        # A first pass warms the store's caches for every copy, as the servers' warm-up does.
+        for n in [*copies, *copies]:
+            this = ox.NamedNode(IRIS.entity(f"{kind}-{n}"))
+            t0 = time.perf_counter()
+            solutions = opened.query(query, substitutions={ox.Variable("this"): this})
+            assert isinstance(solutions, ox.QuerySolutions)
+            rows = list(solutions)
+            t1 = time.perf_counter()
+            found = provenance.collect(rows, sources)
+            t2 = time.perf_counter()
+            provenance.write(found, io.BytesIO(), GRAPHS["ntriples"], prefixes)
+            t3 = time.perf_counter()
+            answer = opened.query(construct(this.value), use_default_graph_as_union=True)
+            assert isinstance(answer, ox.QueryTriples)
+            ox.serialize(answer, None, ox.RdfFormat.N_TRIPLES)
+            t4 = time.perf_counter()
+            for stage, seconds in zip(times, (t1 - t0, t2 - t1, t3 - t2, t4 - t3), strict=True):
+                times[stage].append(seconds)
+        for stage in times:
+            del times[stage][: len(copies)]
+        p50 = {stage: statistics.median(values) * 1000 for stage, values in times.items()}
+        total = p50["rows"] + p50["sources"] + p50["write"]
+        lines.append(
+            f"| {kind}-n | {p50['rows']:.2f} | {p50['sources']:.2f} | {p50['write']:.2f} "
+            f"| {total:.2f} | {p50['construct']:.2f} |"
+        )
+    return lines
+
+
 def prepare(size: str, out: Path) -> tuple[Path, int]:
     """The Witness store of the archive of ``size`` (made if missing), and its copy count."""
     directory = out / size
@@ -185,7 +235,9 @@ def prepare(size: str, out: Path) -> tuple[Path, int]:
     return store, copies
 
 
-def report(series: dict[str, Series], args: argparse.Namespace, store: Path) -> str:
+def report(
+    series: dict[str, Series], args: argparse.Namespace, store: Path, staged: list[str]
+) -> str:
     lines = [
         f"`python bench/describe_bench.py --size {args.size} --requests {args.requests} "
         f"--rounds {args.rounds}`, store `{store}`:",
@@ -209,7 +261,8 @@ def report(series: dict[str, Series], args: argparse.Namespace, store: Path) -> 
     errors = {label: s.errors for label, s in series.items() if s.errors}
     if errors:
         lines.append(f"\nErrors: {errors}")
-    return "\n".join(lines)
+    lines += ["", "In-process stages of a description, p50 ms over the same copies:", ""]
+    return "\n".join([*lines, *staged])
 
 
 def main() -> None:
@@ -225,6 +278,7 @@ def main() -> None:
     store, count = prepare(args.size, OUT)
     copies = random.Random(1926).sample(range(1, count + 1), min(args.requests, count))
     logs = OUT / args.size / "logs"
+    staged = stages(store, copies)
     servers: list[Server] = []
     try:
         port = free_port()
@@ -247,7 +301,7 @@ def main() -> None:
     finally:
         for server in servers:
             server.stop()
-    print(report(series, args, store))
+    print(report(series, args, store, staged))
 
 
 if __name__ == "__main__":

@@ -1,5 +1,7 @@
 """SPARQL endpoint benchmark: ``witness serve`` against ``oxigraph serve-read-only`` and
-``rdflib-endpoint``, on the same synthetic archive, with the same client.
+``rdflib-endpoint``, on the same synthetic archive, with the same client, and against the
+"floor": gunicorn set up as ``witness serve`` sets it up, replaying answers computed before it
+started (``floor_server.py``), the least any server on gunicorn can take.
 
 Generates the archive (bench/generate.py) and builds a Witness store from it unless they
 exist (under bench/out/SIZE), starts the servers on free loopback ports, checks that every
@@ -14,7 +16,7 @@ query of the mix answers (and how many results each server gives), and measures:
 Oxigraph serves the very database directory Witness built (read-only, union default graph);
 rdflib-endpoint loads archive.nq, plus the ontology graph Witness adds to every build (dumped
 from the store), into an rdflib ``Dataset(default_union=True)``, so all three hold the same
-quads. Witness and Oxigraph run side by side and take turns (in blocks of 10 requests for
+quads. Witness, Oxigraph and the floor run side by side and take turns (in blocks of 10 requests for
 latency, in slices of at most 5 s for throughput), so that other load on the machine weighs
 on both alike; rdflib-endpoint, slow to load, runs on its own afterwards. The CPU share other
 processes took meanwhile is reported, to judge how quiet the machine was.
@@ -399,6 +401,29 @@ def latency(servers: list[Server], query: Query, args: argparse.Namespace) -> di
     return measured
 
 
+def engine_alone(data: Data, mix: list[Query], args: argparse.Namespace) -> dict[str, Latency]:
+    """Each query run by pyoxigraph in this process on the store's live build and written in
+    the format the servers are asked for: the engine's share of a request, without HTTP."""
+    store = ox.Store.read_only(str(data.database))
+    measured = {}
+    for query in mix:
+        runs = measured[query.name] = Latency()
+        began = time.perf_counter()
+        for n in range(args.warmup + args.requests):
+            t0 = time.perf_counter()
+            result = store.query(query.text, use_default_graph_as_union=True)
+            if isinstance(result, ox.QueryTriples):
+                ox.serialize(result, None, ox.RdfFormat.N_TRIPLES)
+            else:
+                result.serialize(None, ox.QueryResultsFormat.JSON)
+            if n >= args.warmup:
+                runs.samples.append(time.perf_counter() - t0)
+            if len(runs.samples) >= 5 and time.perf_counter() - began > args.budget:
+                break
+        _progress("engine")(f"{query.name}: p50 {runs.p50:.2f} ms")
+    return measured
+
+
 @dataclass
 class Throughput:
     clients: int
@@ -652,6 +677,26 @@ def commands(data: Data, args: argparse.Namespace) -> Iterator[tuple[str, list[s
             "--union-default-graph",
         ]
         yield "oxigraph", command, f"http://{HOST}:{port}/query", 120.0
+    for floor in ("floor", "floor-flask"):
+        if floor not in args.servers:
+            continue
+        port = free_port()
+        command = [
+            sys.executable,
+            str(Path(__file__).parent / "floor_server.py"),
+            "--store",
+            str(data.store),
+            "--host",
+            HOST,
+            "--port",
+            str(port),
+            "--copy",
+            str(args.copy),
+            "--text",
+            args.text,
+            *(["--flask"] if floor == "floor-flask" else []),
+        ]
+        yield floor, command, f"http://{HOST}:{port}/sparql", 300.0
     if "rdflib" in args.servers:
         port = free_port()
         command = [
@@ -719,11 +764,14 @@ def tables(
     data: Data,
     mix: list[Query],
     reports: dict[str, Report],
+    engine: dict[str, Latency],
     args: argparse.Namespace,
     load: tuple[float, float, float],
 ) -> None:
-    order = [name for name in ("witness", "oxigraph", "rdflib") if name in reports]
+    names = ("witness", "oxigraph", "floor", "floor-flask", "rdflib")
+    order = [name for name in names if name in reports]
     ours, theirs, slow = (reports.get(n) for n in ("witness", "oxigraph", "rdflib"))
+    floors = [reports[n] for n in ("floor", "floor-flask") if n in reports]
     print(f"### {args.size}: {data.lines:,} quads in archive.nq, {data.statements:,} in the store")
     print()
     print(*machine(), sep="\n")
@@ -774,8 +822,9 @@ def tables(
     print("Latency, ms, p50 / p99 (nearest rank) over sequential keep-alive requests:")
     print()
     head = " | ".join(f"{n} p50 / p99" for n in order)
-    print(f"| query | {head} | witness / oxigraph p50 (target <= 1.3) |")
-    print(f"|---|{'---|' * len(order)}---|")
+    bounds = "".join(f" | ({r.name} + engine) / oxigraph p50" for r in floors)
+    print(f"| query | {head} | witness / oxigraph p50 (target <= 1.3) | engine alone p50{bounds} |")
+    print(f"|---|{'---|' * len(order)}---|---|{'---|' * len(floors)}")
     for query in mix:
         cells = []
         for name in order:
@@ -788,13 +837,24 @@ def tables(
             if measured.errors:
                 extra += f" {measured.errors} errors"
             cells.append(f"{measured.p50:.2f} / {measured.percentile(99):.2f}{extra}")
-        ratio = "-"
+        ratio = alone = "-"
+        bound = []
         a = ours.latencies.get(query.name) if ours else None
         b = theirs.latencies.get(query.name) if theirs else None
         if a and b and a.samples and b.samples:
             value = a.p50 / b.p50
             ratio = f"{value:.2f} {'met' if value <= 1.3 else 'MISSED'}"
-        print(f"| {query.name} | {' | '.join(cells)} | {ratio} |")
+        e = engine.get(query.name)
+        if e and e.samples:
+            alone = f"{e.p50:.2f}"
+        for report in floors:
+            f = report.latencies.get(query.name)
+            if e and f and b and e.samples and f.samples and b.samples:
+                bound.append(f"{(f.p50 + e.p50) / b.p50:.2f}")
+            else:
+                bound.append("-")
+        extra = "".join(f" | {x}" for x in bound)
+        print(f"| {query.name} | {' | '.join(cells)} | {ratio} | {alone}{extra} |")
     a = ours.latencies.get("aggregate") if ours else None
     c = slow.latencies.get("aggregate") if slow else None
     if a and c and a.samples and c.samples:
@@ -844,8 +904,8 @@ def main() -> None:
     parser.add_argument(
         "--servers",
         nargs="+",
-        default=["witness", "oxigraph", "rdflib"],
-        choices=["witness", "oxigraph", "rdflib"],
+        default=["witness", "oxigraph", "floor", "floor-flask", "rdflib"],
+        choices=["witness", "oxigraph", "floor", "floor-flask", "rdflib"],
     )
     parser.add_argument("--requests", type=int, default=50, help="timed requests per query")
     parser.add_argument("--warmup", type=int, default=3, help="untimed requests per query")
@@ -886,6 +946,7 @@ def main() -> None:
     data = prepare(args.size, args.out)
     mix = query_mix(args.copy, args.text)
     reports: dict[str, Report] = {}
+    engine = engine_alone(data, mix, args) if {"floor", "floor-flask"} & set(args.servers) else {}
     launches = list(commands(data, args))
     # witness and oxigraph side by side, taking turns; rdflib-endpoint (slow to load) alone.
     groups = [[x for x in launches if x[0] != "rdflib"], [x for x in launches if x[0] == "rdflib"]]
@@ -903,7 +964,7 @@ def main() -> None:
         finally:
             for server in servers:
                 server.stop()
-    tables(data, mix, reports, args, load)
+    tables(data, mix, reports, engine, args, load)
 
 
 if __name__ == "__main__":

@@ -31,9 +31,10 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
         return create_app(self.settings)
 
 
-def serve(settings: Settings, host: str, port: int, *, access_log: bool = True) -> None:
-    """Serve the app on ``host:port`` until interrupted."""
-    options = {
+def options(settings: Settings, host: str, port: int, *, access_log: bool = True) -> dict[str, Any]:
+    """gunicorn's settings for serving ``settings`` on ``host:port`` (the benchmark's
+    "floor" server, ``bench/floor_server.py``, runs gunicorn with these very settings)."""
+    return {
         "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
         "workers": settings.web_workers,
         "worker_class": "gthread",
@@ -47,4 +48,8 @@ def serve(settings: Settings, host: str, port: int, *, access_log: bool = True) 
         # Queries arrive in URLs (GET); their size is capped by max_query_bytes instead.
         "limit_request_line": 0,
     }
-    _Gunicorn(settings, options).run()
+
+
+def serve(settings: Settings, host: str, port: int, *, access_log: bool = True) -> None:
+    """Serve the app on ``host:port`` until interrupted."""
+    _Gunicorn(settings, options(settings, host, port, access_log=access_log)).run()
