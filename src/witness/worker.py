@@ -142,7 +142,7 @@ def answer(store: ox.Store, job: Job, conn: Connection, sources: provenance.Sour
     else:
         kind = "boolean" if isinstance(result, ox.QueryBoolean) else "solutions"
     chunks = _Chunks(conn, kind)
-    out = cast(IO[bytes], chunks)  # file-like enough: pyoxigraph only calls write()
+    out = cast(IO[bytes], chunks)  # file-like enough: pyoxigraph calls write() and flush()
     try:
         if statements is not None:
             if statements.quads:
