@@ -42,9 +42,11 @@ from pathlib import Path
 import pyoxigraph as ox
 import requests
 
-from endpoint_bench import Latency, Server, free_port, machine, start, wait_idle
 from generate import generate, parse_scale, template
-from witness import provenance
+from peers import Server, free_port, start, wait_idle
+from report import machine
+from timing import Latency
+from witness.dataset import provenance
 from witness.formats import GRAPHS
 from witness.iris import Iris
 from witness.queries import named

@@ -4,7 +4,7 @@ Dumps must stream (the store read graph by graph into the serialiser), so export
 need little more memory than opening the store at all. The baseline is ``witness stats`` on
 the same store (Python, click, pyoxigraph, the store opened read-only and queried); each
 export's peak resident memory is compared with it. The producer the web app starts
-(``python -m witness.dumps``, every syntax plain and gzipped plus the VoID counts, in one
+(``python -m witness.publish.dumps``, every syntax plain and gzipped plus the VoID counts, in one
 process) is measured the same way.
 
     python bench/export_bench.py --size 1M
@@ -20,9 +20,9 @@ import tempfile
 from pathlib import Path
 
 from build_bench import OUT, Run, archive, timed
+from witness.dataset.store import StoreLocation
 from witness.formats import GRAPHS
 from witness.settings import DEFAULT_BASE_IRI
-from witness.store import StoreLocation
 
 TARGET_MB = 200
 """Most peak memory an export may add to the baseline."""
@@ -75,7 +75,14 @@ def main() -> None:
                 target.unlink()
         build = StoreLocation(store).live_build()
         made = Path(scratch) / "made"
-        producer = [sys.executable, "-m", "witness.dumps", str(build), str(made), DEFAULT_BASE_IRI]
+        producer = [
+            sys.executable,
+            "-m",
+            "witness.publish.dumps",
+            str(build),
+            str(made),
+            DEFAULT_BASE_IRI,
+        ]
         run = timed(producer)
         size = sum(path.stat().st_size for path in made.iterdir())
         print(row("producer: all 12 files + VoID counts", run, baseline, size))

@@ -24,7 +24,7 @@ import pyoxigraph as ox
 from flask import Flask, Response, request
 from gunicorn.app.base import BaseApplication
 
-from endpoint_bench import PROBE, Query, query_mix
+from mix import PROBE, Query, query_mix
 from witness.settings import Settings
 from witness.web.server import options
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from witness.inputs import data_files
+from witness.dataset.inputs import data_files
 from witness.iris import Iris
 from witness.settings import DEFAULT_BASE_IRI, bundled
 

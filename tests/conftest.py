@@ -15,10 +15,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from witness.build import build
+from witness.dataset.build import build
+from witness.dataset.store import StoreLocation
 from witness.namespaces import PREFIXES
 from witness.settings import Settings
-from witness.store import StoreLocation
 
 Rows = list[dict[str, str]]
 

@@ -77,7 +77,7 @@ def test_console_script_is_installed() -> None:
 def test_build_reports_what_it_loaded(tmp_path: Path) -> None:
     result = witness("build", "--store", tmp_path / "s", *inputs())
     assert result.exit_code == 0, result.output
-    assert "Built 15 statements from 2 files (validated" in result.output
+    assert "Built 15 statements in 3 named graphs from 2 files (validated" in result.output
 
 
 def test_query_table_uses_prefixes(store: Path) -> None:

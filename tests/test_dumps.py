@@ -28,13 +28,13 @@ from pyld import jsonld as pyld
 from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
-from witness.build import build
 from witness.cli import main
 from witness.convert import triples_into
-from witness.dumps import file_name
+from witness.dataset.build import build
 from witness.formats import GRAPHS
 from witness.iris import Iris
 from witness.jsonld import context
+from witness.publish.dumps import file_name
 from witness.settings import DEFAULT_BASE_IRI, Settings
 
 if TYPE_CHECKING:
@@ -360,15 +360,14 @@ def test_dumps_follow_each_build(tmp_path: Path, serve: Callable[..., LiveServer
     fetch(url)
     builds = sorted(p.name for p in (settings.store / "builds").iterdir())
     assert len(builds) == 2
-    assert sorted(p.name for p in (settings.store / "dumps").iterdir()) == builds
+    assert sorted(p.name for p in (settings.store / "derived").iterdir()) == builds
 
 
 def test_a_failed_producer_is_reported(tmp_path: Path, serve: Callable[..., LiveServer]) -> None:
     settings = tiny_settings(tmp_path, TINY / "data")
     build(settings)
     live = (settings.store / "current").resolve().name
-    (settings.store / "dumps").mkdir()
-    (settings.store / "dumps" / live).write_text("a file where the dumps should go")
+    (settings.store / "derived" / live / ".lock").mkdir()  # the producer cannot take its lock
     server = serve(settings.store)
     response = requests.get(server.url + "/dumps/witness.ttl", timeout=60)
     assert response.status_code == 500

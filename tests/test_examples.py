@@ -7,7 +7,7 @@ import pytest
 
 from witness.namespaces import PREFIXES
 from witness.queries import Example, examples
-from witness.query import run
+from witness.sparql.query import run
 
 ID = "https://w3id.org/witness/id/"
 

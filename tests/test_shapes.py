@@ -20,8 +20,8 @@ from rdflib import Graph, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SDO, SH, SKOS, DefinedNamespace
 
+from witness.dataset.validation import Report, shapes_graph, validate
 from witness.namespaces import SCHEMA, SD
-from witness.validation import Report, shapes_graph, validate
 
 ROOT = Path(__file__).resolve().parents[1]
 ONTOLOGY = ROOT / "ontology"

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import pytest
 import requests
 
-from witness.build import build
+from witness.dataset.build import build
 from witness.settings import Settings
 
 if TYPE_CHECKING:

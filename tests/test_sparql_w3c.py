@@ -29,8 +29,8 @@ import requests
 from rdflib import RDF, Graph, Namespace, URIRef
 from rdflib.query import Result
 
-from witness.build import build
 from witness.convert import RDFLIB_SYNTAX
+from witness.dataset.build import build
 from witness.settings import Settings
 
 if TYPE_CHECKING:

@@ -19,9 +19,9 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, DCTERMS, RDF, VOID, XSD
 from rdflib.term import Node
 
+from witness.dataset.stats import stats
 from witness.formats import GRAPHS
-from witness.stats import stats
-from witness.void import LICENSE
+from witness.publish.void import LICENSE
 
 if TYPE_CHECKING:
     from conftest import LiveServer, Rows

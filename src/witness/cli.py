@@ -16,18 +16,20 @@ from typing import Any, TypeVar
 import click
 
 from witness import __version__
-from witness.build import build as build_store
-from witness.dumps import export as export_dataset
-from witness.dumps import replacing
+from witness.dataset.build import BuildResult
+from witness.dataset.build import build as build_store
+from witness.dataset.manifest import Freshness, freshness
+from witness.dataset.stats import stats as store_stats
+from witness.dataset.store import StoreLocation
+from witness.dataset.validation import validate as validate_dirs
 from witness.errors import DataError, NotConforming, WitnessError
 from witness.formats import GRAPHS
 from witness.iris import Iris, compact
-from witness.query import run
-from witness.results import FORMATS, write
+from witness.publish.dumps import export as export_dataset
+from witness.publish.dumps import replacing
 from witness.settings import ENV_PREFIX, Settings, documented
-from witness.stats import stats as store_stats
-from witness.store import StoreLocation
-from witness.validation import validate as validate_dirs
+from witness.sparql.query import run
+from witness.sparql.results import FORMATS, write
 
 F = TypeVar("F", bound=Callable[..., Any])
 HELP = documented()
@@ -124,11 +126,14 @@ def build(no_validate: bool, **options: Any) -> None:
       witness build --store /tmp/witness --data ./data
     """
     settings = _settings(**options)
-    result = build_store(settings, validate=not no_validate)
+    _report(build_store(settings, validate=not no_validate), settings)
+
+
+def _report(result: BuildResult, settings: Settings) -> None:
     checked = "validated, " if result.validated else "not validated, "
     click.echo(
-        f"Built {result.quads:,} statements from {result.files} files "
-        f"({checked}{result.seconds:.1f} s) into {settings.store}."
+        f"Built {result.quads:,} statements in {result.graphs} named graphs from "
+        f"{result.files} files ({checked}{result.seconds:.1f} s) into {settings.store}."
     )
 
 
@@ -218,10 +223,12 @@ def _query_text(argument: str) -> str:
     "html_max_rows",
 )
 def serve(host: str, port: int, **options: Any) -> None:
-    """Serve the web app and SPARQL endpoint (building the store first if there is none).
+    """Serve the web app and SPARQL endpoint (building the store first if need be).
 
-    Runs gunicorn with threaded workers; queries run in a pool of worker processes, each
-    stopped when it passes its deadline.
+    Builds the store first if there is none, or if the ontology, data or shapes it was built
+    from have changed since (a store built from other directories is served as it is, with a
+    word saying so). Runs gunicorn with threaded workers; queries run in a pool of worker
+    processes, each stopped when it passes its deadline.
 
     \b
     Example:
@@ -230,9 +237,27 @@ def serve(host: str, port: int, **options: Any) -> None:
     from witness.web.server import serve as run_server
 
     settings = _settings(**options)
-    if not StoreLocation(settings.store).exists():
-        click.echo(f"No store at {settings.store} yet: building it from the bundled data.")
-        build_store(settings)
+    state, manifest = freshness(settings)
+    if state is Freshness.MISSING:
+        click.echo(f"No store at {settings.store} yet: building it from {settings.data_dir}.")
+        _report(build_store(settings), settings)
+    elif state is Freshness.STALE:
+        validate = manifest.validated if manifest else True
+        click.echo(
+            f"The store at {settings.store} was built from older data than "
+            f"{settings.data_dir} holds now (or by an older Witness): rebuilding it."
+        )
+        _report(build_store(settings, validate=validate), settings)
+    elif manifest is not None:
+        click.echo(
+            f"Serving {manifest.statements:,} statements in {manifest.graphs} named graphs "
+            f"from {settings.store}."
+        )
+        if state is Freshness.OTHER:
+            click.echo(
+                f"It was built from {manifest.data_dir}, not {settings.data_dir}: "
+                "'witness build' with the same --data rebuilds it."
+            )
     run_server(settings, host, port)
 
 

@@ -1,6 +1,6 @@
 """The dataset as a whole: its dumps (``/dumps/``), VoID (``/.well-known/void``), JSON-LD context.
 
-Dumps are files made once per build by a background producer (:mod:`witness.dumps`, which
+Dumps are files made once per build by a background producer (:mod:`witness.publish.dumps`, which
 says why): a request for one that is not made yet starts the producer, waits for it at most
 :data:`WAIT` seconds (and never past the query deadline), then answers 503 with
 ``Retry-After``; the files are then served as they are, with ``ETag``, ``Last-Modified`` (the
@@ -28,12 +28,13 @@ from flask import (
 )
 from flask.blueprints import BlueprintSetupState
 
-from witness import jsonld, void
-from witness.dumps import Dumps, Entry, NotReady, by_file_name, etag, file_name
+from witness import jsonld
+from witness.dataset.store import built_at
 from witness.formats import GRAPHS
 from witness.negotiation import accepts_coding, choose, prefers_html
-from witness.store import built_at
-from witness.void import GZIP
+from witness.publish import void
+from witness.publish.dumps import Dumps, Entry, NotReady, by_file_name, etag, file_name
+from witness.publish.void import GZIP
 from witness.web.errors import render
 from witness.web.services import services
 
@@ -49,11 +50,11 @@ VOID_FORMATS = [GRAPHS[name] for name in ("turtle", "jsonld", "ntriples", "rdfxm
 @blueprint.record_once
 def _register(state: BlueprintSetupState) -> None:
     found = state.app.extensions["witness"]
-    state.app.extensions["witness.dumps"] = Dumps(found.location, found.iris)
+    state.app.extensions["witness.publish.dumps"] = Dumps(found.location, found.iris)
 
 
 def _dumps() -> Dumps:
-    made: Dumps = current_app.extensions["witness.dumps"]
+    made: Dumps = current_app.extensions["witness.publish.dumps"]
     return made
 
 

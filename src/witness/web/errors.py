@@ -20,7 +20,7 @@ from witness.errors import (
     WorkerLost,
 )
 from witness.negotiation import prefers_html
-from witness.protocol import ProtocolError
+from witness.sparql.protocol import ProtocolError
 
 STATUS: list[tuple[type[WitnessError], int]] = [
     (NotAcceptable, 406),

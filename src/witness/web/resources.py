@@ -3,7 +3,7 @@ of the dataset.
 
 Every IRI under the base is served at the same path of this host (DESIGN.md, IRIs; the
 mapping is :mod:`witness.iris`). A browser gets an HTML page; an RDF client the description
-(:mod:`witness.describe`) in Turtle, JSON-LD, N-Triples, RDF/XML, TriG or N-Quads, chosen by
+(:mod:`witness.publish.describe`) in Turtle, JSON-LD, N-Triples, RDF/XML, TriG or N-Quads, chosen by
 ``Accept`` with its q-values (RFC 9110, section 12.5.1; ``Vary: Accept``) or by a suffix
 (``/id/vivos.ttl``, ``.jsonld .nt .rdf .trig .nq .html``), which names one document and is
 never negotiated. Every answer lists the documents in each format in ``Link`` headers
@@ -31,12 +31,12 @@ from urllib.parse import quote
 from flask import Blueprint, Response, abort, render_template, request
 from werkzeug.exceptions import NotFound
 
-from witness import describe
 from witness.errors import NotAcceptable
 from witness.formats import GRAPHS, GraphFormat
 from witness.iris import split_variant, variant_path
 from witness.negotiation import choose, prefers_html
-from witness.pool import Execution
+from witness.publish import describe
+from witness.sparql.pool import Execution
 from witness.web.services import services
 
 blueprint = Blueprint("resources", __name__)

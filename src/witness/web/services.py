@@ -7,11 +7,11 @@ import threading
 
 from flask import Flask, current_app
 
-from witness.endpoint import Limits
+from witness.dataset.store import StoreLocation
 from witness.iris import Iris
-from witness.pool import QueryPool, default_size
 from witness.settings import Settings
-from witness.store import StoreLocation
+from witness.sparql.endpoint import Limits
+from witness.sparql.pool import QueryPool, default_size
 
 
 class Services:

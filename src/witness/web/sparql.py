@@ -14,11 +14,11 @@ from collections.abc import Iterator
 import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, request, url_for
 
-from witness import endpoint, protocol, service_description
 from witness.formats import GRAPHS, RESULTS
 from witness.negotiation import choose, prefers_html
-from witness.pool import Execution
 from witness.queries import examples, named
+from witness.sparql import endpoint, protocol, service_description
+from witness.sparql.pool import Execution
 from witness.web.services import services
 
 blueprint = Blueprint("sparql", __name__)

@@ -19,12 +19,12 @@ a pipe: it receives a :class:`Job` and answers with messages:
 ``("error", "syntax" | "evaluation", message)``
     the query was refused by the parser, or failed while running.
 
-A job may also be a description (:mod:`witness.describe`): SELECTs whose rows are quads, which
-the worker writes as one RDF document with the provenance of each statement
-(:mod:`witness.provenance`), reading the sources of their graphs from its own store.
+A job may also be a description (:mod:`witness.publish.describe`): SELECTs whose rows are
+quads, which the worker writes as one RDF document with the provenance of each statement
+(:mod:`witness.dataset.provenance`), reading the sources of their graphs from its own store.
 
 This module imports nothing but pyoxigraph and the small modules :mod:`witness.formats`,
-:mod:`witness.provenance` and :mod:`witness.jsonld`, so workers start fast.
+:mod:`witness.dataset.provenance` and :mod:`witness.jsonld`, so workers start fast.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from typing import IO, cast
 
 import pyoxigraph as ox
 
-from witness import provenance
+from witness.dataset import provenance
 from witness.formats import GRAPHS, RESULTS
 
 CHUNK = 64 * 1024
@@ -66,7 +66,7 @@ class Job:
 
     ``document`` makes the job a description: ``query`` and then each of ``more`` are SELECTs
     of ``?s ?p ?o ?g ?this`` whose rows together make one RDF document in ``graph_format``,
-    with the provenance of each statement (:mod:`witness.provenance`).
+    with the provenance of each statement (:mod:`witness.dataset.provenance`).
     """
 
     query: str

@@ -13,7 +13,7 @@ with ``dcat:downloadURL`` and ``dcat:mediaType``, so that data catalogues can ha
 
 The counts come from named queries (``queries/void-*.rq``, and ``class-sizes.rq``, which
 ``witness stats`` uses) and are computed once per build, by the process that makes the dumps
-(:mod:`witness.dumps`), since they read every statement. Sizes count statements as ``witness
+(:mod:`witness.publish.dumps`), since they read every statement. Sizes count statements as ``witness
 stats`` does: a triple that two source documents state counts twice, so ``void:triples`` is
 the number of lines of the N-Quads dump. An entity (VoID's sense) is a subject whose IRI is
 in the URI space.

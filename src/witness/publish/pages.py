@@ -18,6 +18,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from witness.iris import Iris, compact, local_path
+from witness.publish.labels import LABELS, best
 
 SCHEMA = "http://schema.org/"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -29,12 +30,6 @@ XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 LANG_STRING = RDF + "langString"
 TYPE = RDF + "type"
 DERIVED_FROM = "http://www.w3.org/ns/prov#wasDerivedFrom"
-
-LABELS = (SCHEMA + "name", RDFS + "label", SKOS + "prefLabel", DCTERMS + "title")
-"""Properties that name a resource, in order of preference."""
-
-LANGUAGES = ("en", "")
-"""Languages preferred for labels, in order; other languages come after, alphabetically."""
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | ox.DefaultGraph
 
@@ -92,7 +87,7 @@ class _Reader:
                 names.setdefault(quad.subject, []).append((LABELS.index(predicate), quad.object))
             elif predicate == DERIVED_FROM:
                 self.derived.setdefault(quad.subject, []).append(quad.object)
-        self.labels = {node: _best(found) for node, found in names.items()}
+        self.labels = {node: best(found) for node, found in names.items()}
 
     def name(self, term: Term) -> str:
         """The label of ``term``, else its compact IRI."""
@@ -121,16 +116,6 @@ class _Reader:
         if isinstance(graph, ox.DefaultGraph):
             return []
         return [self.link(source) for source in self.derived.get(graph, [graph])]
-
-
-def _best(found: list[tuple[int, ox.Literal]]) -> str:
-    def rank(item: tuple[int, ox.Literal]) -> tuple[int, int, str, str]:
-        order, literal = item
-        language = literal.language or ""
-        preferred = LANGUAGES.index(language) if language in LANGUAGES else len(LANGUAGES)
-        return (preferred, order, language, literal.value)
-
-    return min(found, key=rank)[1].value
 
 
 def page(subject: ox.NamedNode, quads: list[ox.Quad], iris: Iris) -> Page:
@@ -320,7 +305,7 @@ def ontology(quads: list[ox.Quad], iris: Iris) -> Ontology:
     def text(subject: Term, *predicates: str) -> str:
         values = [v for p in predicates for v in about.get(subject, {}).get(p, [])]
         literals = [(0, v) for v in values if isinstance(v, ox.Literal)]
-        return _best(literals) if literals else ""
+        return best(literals) if literals else ""
 
     terms = []
     for subject, facts in about.items():

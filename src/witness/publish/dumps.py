@@ -11,18 +11,18 @@ Everything streams: the store is read graph by graph (a pattern per graph, in in
 straight into the serialiser, so a dump of any size needs constant memory. ``witness export``
 writes one to standard output or a file; the web app serves the files of the live build.
 
-Files of a build live in ``STORE/dumps/<build>/`` (see :mod:`witness.store`, which removes
-them with the build): ``witness.<ext>`` and ``witness.<ext>.gz`` for each syntax, and
-``statistics.json``, the counts the VoID description states (:mod:`witness.void`), computed
-first because they are quicker. Each file is written under a temporary name and renamed into
-place, so a file that exists is complete. They are made by a *producer*, a process of its own
-(``python -m witness.dumps BUILD DIR BASE``) that opens the build read-only, writes whatever is
-missing, and exits; a lock file makes a second producer of the same build wait and then find
-the work done. The web app (:class:`Dumps`) starts one when a request wants a file that is
-missing, waits for it a bounded time (never past the query deadline), and otherwise answers
-503 with ``Retry-After`` (:class:`NotReady`): a dump of a million statements takes minutes,
-far longer than a request may hold a thread, and the web process never has a store open
-across a rebuild. A small store's dumps are made within the first request's wait.
+Files of a build live in ``STORE/derived/<build>/`` (see :mod:`witness.dataset.store`, which
+removes them with the build): ``witness.<ext>`` and ``witness.<ext>.gz`` for each syntax, and
+``statistics.json``, the counts the VoID description states (:mod:`witness.publish.void`),
+computed first because they are quicker. Each file is written under a temporary name and
+renamed into place, so a file that exists is complete. They are made by a *producer*, a process
+of its own (``python -m witness.publish.dumps BUILD DIR BASE``) that opens the build read-only,
+writes whatever is missing, and exits; a lock file makes a second producer of the same build
+wait and then find the work done. The web app (:class:`Dumps`) starts one when a request wants
+a file that is missing, waits for it a bounded time (never past the query deadline), and
+otherwise answers 503 with ``Retry-After`` (:class:`NotReady`): a dump of a million statements
+takes minutes, far longer than a request may hold a thread, and the web process never has a
+store open across a rebuild. A small store's dumps are made within the first request's wait.
 """
 
 from __future__ import annotations
@@ -45,11 +45,12 @@ from typing import IO, TYPE_CHECKING, Protocol, cast
 
 import pyoxigraph as ox
 
-from witness import jsonld, void
+from witness import jsonld
+from witness.dataset.store import StoreLocation, built_at
 from witness.errors import WitnessError
 from witness.formats import GRAPHS, GraphFormat
 from witness.iris import Iris
-from witness.store import StoreLocation, built_at
+from witness.publish import void
 
 if TYPE_CHECKING:
     from typing_extensions import Buffer  # collections.abc.Buffer from Python 3.12
@@ -290,7 +291,7 @@ class Dumps:
 
     def listing(self, build: Path) -> list[Entry]:
         """The dumps of ``build`` with their sizes; starts making any that are missing."""
-        directory = self.location.made_from(build)
+        directory = self.location.derived(build)
         entries = [
             Entry(
                 fmt,
@@ -309,7 +310,7 @@ class Dumps:
         :raises NotReady: if it is not made within ``wait`` seconds.
         :raises DumpError: if the producer failed without making it.
         """
-        target = self.location.made_from(build) / name
+        target = self.location.derived(build) / name
         deadline = time.monotonic() + wait
         while not target.exists():
             self._start(build)
@@ -345,7 +346,7 @@ class Dumps:
                     f"Making the dumps of build {build.name} failed (exit status "
                     f"{running.returncode}); the server log says why."
                 )
-            directory = self.location.made_from(build)
+            directory = self.location.derived(build)
             producer = subprocess.Popen(
                 [sys.executable, "-m", __name__, str(build), str(directory), self.iris.base],
                 stdin=subprocess.DEVNULL,
@@ -363,7 +364,8 @@ def _size(path: Path) -> int | None:
 
 
 def main(argv: Sequence[str]) -> int:
-    """The producer: ``python -m witness.dumps BUILD DIRECTORY BASE_IRI``; exit 1 on failure."""
+    """The producer: ``python -m witness.publish.dumps BUILD DIRECTORY BASE_IRI``; exit 1 on
+    failure."""
     build, directory, base = argv
     try:
         failures = produce(Path(build), Path(directory), Iris(base))

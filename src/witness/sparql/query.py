@@ -13,7 +13,7 @@ import re
 import pyoxigraph as ox
 
 from witness.errors import QueryError
-from witness.sparql_lexer import LexError, inspect
+from witness.sparql.lexer import LexError, inspect
 
 Answer = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 

@@ -1,6 +1,6 @@
 """Statements and the documents that state them, written as one RDF document in any syntax.
 
-A description (:mod:`witness.describe`) is a SELECT whose rows are quads, ``?s ?p ?o ?g``
+A description (:mod:`witness.publish.describe`) is a SELECT whose rows are quads, ``?s ?p ?o ?g``
 (``?g`` unbound for what the server computes, such as a graph's size: those go in the default
 graph), with ``?this``, the resource described, bound in every row. The query worker turns the
 rows into a document with the provenance of every statement (DESIGN.md, Provenance):

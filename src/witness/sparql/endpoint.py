@@ -1,6 +1,6 @@
 """The SPARQL query service behind ``/sparql``: vet a request, pick its format, run it.
 
-Vetting happens before any engine sees the query (see :mod:`witness.sparql_lexer` for why
+Vetting happens before any engine sees the query (see :mod:`witness.sparql.lexer` for why
 each check exists): its size, its nesting depth, federation (``SERVICE``), and updates sent
 to the query operation. The answer's format comes from the ``format`` parameter if given,
 else from ``Accept`` (:mod:`witness.negotiation`), among the formats that can hold the
@@ -17,17 +17,17 @@ import pyoxigraph as ox
 from witness.errors import NotAcceptable, QueryRefused
 from witness.formats import GRAPHS, RESULTS, GraphFormat, ResultsFormat
 from witness.negotiation import MediaRange, parse_accept, quality
-from witness.pool import Execution, QueryPool
-from witness.protocol import QueryRequest
-from witness.sparql_lexer import Ambiguous, LexError, Shape, inspect
-from witness.worker import Job
+from witness.sparql.lexer import Ambiguous, LexError, Shape, inspect
+from witness.sparql.pool import Execution, QueryPool
+from witness.sparql.protocol import QueryRequest
+from witness.sparql.worker import Job
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
 
 MAX_OPERATOR_CHAIN = 1_000
 """Most operators in one bracket of a query: far beyond any real query, far below the few
-thousand at which pyoxigraph 0.5.13 overflows its stack (see :mod:`witness.sparql_lexer`)."""
+thousand at which pyoxigraph 0.5.13 overflows its stack (see :mod:`witness.sparql.lexer`)."""
 
 
 @dataclass(frozen=True)
@@ -178,7 +178,7 @@ def prepare(
 
 
 def run(pool: QueryPool, prepared: Prepared) -> Execution:
-    """Start the query in the pool (see :meth:`witness.pool.QueryPool.execute`)."""
+    """Start the query in the pool (see :meth:`witness.sparql.pool.QueryPool.execute`)."""
     return pool.execute(prepared.job)
 
 
@@ -187,7 +187,7 @@ def select(
 ) -> list[dict[str, Term | None]]:
     """Run one of our own SELECT queries in the pool; each row maps variable to term.
 
-    ``bindings`` are substituted for the query's variables (see :class:`witness.worker.Job`).
+    ``bindings`` are substituted for the query's variables (see :class:`witness.sparql.worker.Job`).
     """
     job = Job(
         query,

@@ -15,7 +15,7 @@ import pyoxigraph as ox
 from witness.errors import QueryError
 from witness.formats import GRAPHS, RESULTS
 from witness.iris import compact
-from witness.query import Answer
+from witness.sparql.query import Answer
 
 CLI_GRAPH_FORMATS = ("turtle", "ntriples", "jsonld")
 """The RDF syntaxes ``witness query`` offers for CONSTRUCT and DESCRIBE answers."""

@@ -5,13 +5,17 @@ Layout of a store directory::
     STORE/
       builds/20261122T010203-1234/   one complete Oxigraph database per build
       current -> builds/...          symbolic link to the live build
-      dumps/20261122T010203-1234/    files made from that build (witness.dumps), removed with it
-      .lock                          held while a build is swapped in
+      derived/20261122T010203-1234/  what is made from that build, removed with it: its
+                                     manifest (build.json), then dumps and statistics
+      .lock                          held while a build runs
 
-A build writes a fresh database under ``builds/`` and only then repoints ``current`` with
-rename(2) of a symbolic link, which POSIX makes atomic: readers see the old store or
-the new one, never a half-written one, and a failed build leaves ``current`` untouched. The
-previous build is kept (for readers that still have it open); older ones are removed.
+A build writes a fresh database under ``builds/``, then what is derived from it and last its
+manifest (:mod:`witness.dataset.manifest`), and only then repoints ``current`` with rename(2)
+of a symbolic link, which POSIX makes atomic: readers see the old store or the new one, never
+a half-written one, and a failed build leaves ``current`` untouched. The previous build is kept
+(for readers that still have it open); older ones are removed. A build that was killed before
+it finished (``kill -9``) has no manifest: the next build, holding the lock (so no other
+process can still be writing it), removes it.
 """
 
 from __future__ import annotations
@@ -30,6 +34,9 @@ from witness.errors import StoreError
 
 KEEP_BUILDS = 2
 """How many builds stay on disk: the live one and the one before it."""
+
+MANIFEST = "build.json"
+"""The file, in a build's derived directory, that records a completed build."""
 
 STAMP = "%Y%m%dT%H%M%S%f"
 """A build's name is this UTC time stamp, a hyphen, and the process id of the builder."""
@@ -51,7 +58,7 @@ class StoreLocation:
         self.root = root
         self.builds = root / "builds"
         self.current = root / "current"
-        self.made = root / "dumps"
+        self.derived_root = root / "derived"
 
     def exists(self) -> bool:
         """Whether a build has been swapped in."""
@@ -71,9 +78,10 @@ class StoreLocation:
             raise StoreError(f"There is no store at {self.root}: run 'witness build' first.")
         return build
 
-    def made_from(self, build: Path) -> Path:
-        """The directory for files made from ``build`` (dumps, statistics), pruned with it."""
-        return self.made / build.name
+    def derived(self, build: Path) -> Path:
+        """The directory for what is made from ``build`` (its manifest, dumps, statistics),
+        removed with it."""
+        return self.derived_root / build.name
 
     def open_read_only(self, build: Path | None = None) -> ox.Store:
         """Open the live build (or ``build``) for reading (several processes may at once).
@@ -89,7 +97,10 @@ class StoreLocation:
     def new_build(self) -> Iterator[Path]:
         """A fresh directory for a build, swapped in if the block succeeds, removed if not.
 
-        Only one build at a time may run on a store; a second one fails at once.
+        Only one build at a time may run on a store; a second one fails at once. Builds that
+        an earlier build left unfinished (killed before its manifest was written) are removed
+        first. The block writes the database into the directory, what it derives into
+        :meth:`derived`, and its manifest last.
 
         :raises StoreError: if the location is not writable or another build holds the lock.
         """
@@ -105,13 +116,16 @@ class StoreLocation:
                 fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
                 raise StoreError(f"Another build is running on {self.root}.") from None
+            self._remove_unfinished()
             stamp = datetime.now(UTC).strftime(STAMP)
             target = self.builds / f"{stamp}-{os.getpid()}"
             target.mkdir()
             try:
                 yield target
+                if not (self.derived(target) / MANIFEST).is_file():
+                    raise StoreError(f"The build {target.name} wrote no {MANIFEST}.")
             except BaseException:
-                shutil.rmtree(target, ignore_errors=True)
+                self._remove(target)
                 raise
             self._swap_in(target)
             self._prune()
@@ -122,14 +136,25 @@ class StoreLocation:
         link.symlink_to(target.relative_to(self.root))
         link.replace(self.current)
 
+    def _remove(self, build: Path) -> None:
+        shutil.rmtree(build, ignore_errors=True)
+        shutil.rmtree(self.derived(build), ignore_errors=True)
+
+    def _remove_unfinished(self) -> None:
+        """Remove builds without a manifest other than the live one (called under the lock)."""
+        live = self.current.resolve() if self.exists() else None
+        for build in list(self.builds.iterdir()):
+            if build.resolve() != live and not (self.derived(build) / MANIFEST).is_file():
+                self._remove(build)
+
     def _prune(self) -> None:
         live = self.current.resolve()
         builds = sorted(self.builds.iterdir(), key=lambda p: p.name, reverse=True)
         older = [b for b in builds if b.resolve() != live]
         for stale in older[KEEP_BUILDS - 1 :]:
-            shutil.rmtree(stale, ignore_errors=True)
+            self._remove(stale)
         kept = {build.name for build in self.builds.iterdir()}
-        made = self.made.iterdir() if self.made.is_dir() else iter(())
-        for orphan in made:
+        derived = self.derived_root.iterdir() if self.derived_root.is_dir() else iter(())
+        for orphan in derived:
             if orphan.name not in kept:
                 shutil.rmtree(orphan, ignore_errors=True)

@@ -3,23 +3,25 @@
 Validation needs the whole dataset in memory (pySHACL works on an rdflib graph), so a
 validated build parses every file once with pyoxigraph, validates, and loads those same
 quads. A build without validation streams each file straight into the store with
-pyoxigraph's bulk loader, as ``oxigraph load`` does.
+pyoxigraph's bulk loader, as ``oxigraph load`` does. Either way the build ends with its
+manifest (:mod:`witness.dataset.manifest`): what it was made from and what it holds.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from witness.dataset.inputs import input_files
+from witness.dataset.manifest import record
+from witness.dataset.store import StoreLocation
+from witness.dataset.validation import check, data_graph, shapes_graph
 from witness.errors import NotConforming, StoreError
-from witness.inputs import input_files
 from witness.iris import Iris
 from witness.settings import Settings
-from witness.store import StoreLocation
-from witness.validation import check, data_graph, shapes_graph
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,7 @@ class BuildResult:
     store: Path
     files: int
     quads: int
+    graphs: int
     validated: bool
     seconds: float
 
@@ -44,6 +47,8 @@ def build(settings: Settings, *, validate: bool = True) -> BuildResult:
     started = time.perf_counter()
     iris = Iris(settings.base_iri)
     files = input_files(iris, settings.ontology_dir, settings.data_dir)
+    # The digest is taken before reading: data edited during the build leaves it stale.
+    manifest = record(settings, validated=validate, files=len(files))
     quads: list[ox.Quad] = []
     if validate:
         quads = [quad for file in files for quad in file.quads()]
@@ -61,13 +66,16 @@ def build(settings: Settings, *, validate: bool = True) -> BuildResult:
                     file.load_into(store)
             store.flush()
             count = len(store)
+            graphs = sum(1 for _ in store.named_graphs())
             del store
+            replace(manifest, statements=count, graphs=graphs).write(location.derived(target))
         except OSError as error:
             raise StoreError(f"Cannot write the store at {target}: {error}") from None
     return BuildResult(
         store=location.current,
         files=len(files),
         quads=count,
+        graphs=graphs,
         validated=validate,
         seconds=time.perf_counter() - started,
     )

@@ -22,8 +22,8 @@ from rdflib.namespace import RDF, RDFS, SH
 from rdflib.term import Node
 
 from witness.convert import triples_into
+from witness.dataset.inputs import InputFile, input_files, rdf_files
 from witness.errors import DataError
-from witness.inputs import InputFile, input_files, rdf_files
 from witness.iris import Iris, compact
 from witness.namespaces import SCHEMA, SD
 from witness.settings import DEFAULT_BASE_IRI

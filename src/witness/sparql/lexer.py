@@ -156,7 +156,7 @@ def inspect(text: str) -> Shape:
     >>> hidden = "ASK { FILTER(?o<'>') SERVICE <http://127.0.0.1:9/> {} } # '"
     >>> inspect(hidden)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
-    witness.sparql_lexer.Ambiguous: '<' at line 1, column 16 could be a less-than comparison ...
+    witness.sparql.lexer.Ambiguous: '<' at line 1, column 16 could be a less-than comparison ...
 
     :raises LexError: if the text cannot be split into SPARQL tokens.
     :raises Ambiguous: if an IRI-like token could be read as code that hides part of the query.

@@ -2,14 +2,14 @@
 
 Why processes: pyoxigraph's Python API has no query timeout (oxigraph issue #1926), a query
 holds its thread until it finishes, and a hostile query can crash the engine. Each worker
-(:mod:`witness.worker`) opens the live store read-only, which many processes may do at once,
+(:mod:`witness.sparql.worker`) opens the live store read-only, which many processes may do at once,
 so queries use every core. The parent sends a job over a pipe and reads the answer in chunks;
 when the deadline passes it kills the worker (stopping the CPU work at once), reports
 :class:`~witness.errors.QueryTimeout`, and starts a replacement in the background. A worker
 that dies is replaced the same way. Workers are started from a fork server, never forked
 from the (threaded) web process.
 
-Builds are swapped in atomically (:mod:`witness.store`), so each worker is tied to the build
+Builds are swapped in atomically (:mod:`witness.dataset.store`), so each worker is tied to the build
 it opened; when ``current`` points elsewhere, workers are replaced before their next job.
 """
 
@@ -27,10 +27,10 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
-from witness import worker
+from witness.dataset.store import StoreLocation
 from witness.errors import Overloaded, QueryError, QueryTimeout, StoreError, WorkerLost
-from witness.query import syntax_message
-from witness.store import StoreLocation
+from witness.sparql import worker
+from witness.sparql.query import syntax_message
 
 START_TIMEOUT = 30.0
 """Seconds a new worker may take to open the store."""
@@ -52,7 +52,7 @@ class _Worker:
 class Execution:
     """A query being answered by one worker: its kind, then its bytes as they come.
 
-    ``kind`` is ``solutions``, ``boolean`` or ``graph`` (see :mod:`witness.worker`), or
+    ``kind`` is ``solutions``, ``boolean`` or ``graph`` (see :mod:`witness.sparql.worker`), or
     ``empty`` for a description of a resource the store knows nothing about.
     """
 
@@ -152,7 +152,7 @@ class QueryPool:
         self.size = size
         self.timeout = timeout
         self._context = multiprocessing.get_context("forkserver")
-        self._context.set_forkserver_preload(["witness.worker"])
+        self._context.set_forkserver_preload(["witness.sparql.worker"])
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._closed = False
 

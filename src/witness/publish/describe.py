@@ -2,11 +2,11 @@
 ``/ontology`` answer, as linked data (W3C, "Cool URIs for the Semantic Web").
 
 The description of a resource holds every statement about it and every statement pointing at
-it, the labels and types of its neighbours, and, for each statement, the source documents
-that state it: as named graphs in TriG, N-Quads and JSON-LD, and by RDF reification in
-Turtle, N-Triples and RDF/XML (the convention is set out in :mod:`witness.provenance`). A named
-graph's description adds its size (``void:triples``) and up to a hundred resources it
-describes (``void:exampleResource``); the ontology's is the graph of ``ontology/witness.ttl``.
+it, the labels and types of its neighbours, and, for each statement, the source documents that
+state it: as named graphs in TriG, N-Quads and JSON-LD, and by RDF reification in Turtle,
+N-Triples and RDF/XML (the convention is set out in :mod:`witness.dataset.provenance`). A named
+graph's description adds its size (``void:triples``) and up to a hundred resources it describes
+(``void:exampleResource``); the ontology's is the graph of ``ontology/witness.ttl``.
 
 Descriptions are queries like any other: they run in the worker pool under its deadline, and
 the resource goes into the named queries (``queries/describe*.rq``) as a binding, never as
@@ -21,12 +21,13 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from witness import endpoint, pages
 from witness.formats import GRAPHS, GraphFormat
 from witness.iris import Iris, iri_for_path, local_path, slugify
-from witness.pool import Execution, QueryPool
+from witness.publish import pages
 from witness.queries import named
-from witness.worker import Job
+from witness.sparql import endpoint
+from witness.sparql.pool import Execution, QueryPool
+from witness.sparql.worker import Job
 
 SUGGESTIONS = 5
 """Most resources a "not found" answer suggests."""
@@ -55,7 +56,7 @@ def document(
     """The description of ``subject`` in ``fmt``, as a worker writes it; None if nothing is
     known about it.
 
-    :raises QueryTimeout, Overloaded, WorkerLost: as :meth:`witness.pool.QueryPool.execute`.
+    :raises QueryTimeout, Overloaded, WorkerLost: as :meth:`witness.sparql.pool.QueryPool.execute`.
     """
     graph = subject.value.startswith(iris.graph(""))
     job = Job(

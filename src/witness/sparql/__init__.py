@@ -1,0 +1,1 @@
+"""The SPARQL query service: vetting, the protocol, the worker pool, answers (see README.md)."""
