@@ -108,6 +108,34 @@ def local_path(iri: str, base: str) -> str | None:
     return "/" + iri[len(base) :] if iri.startswith(base) and len(iri) > len(base) else None
 
 
+LINKED_SCHEMES = ("http", "https", "mailto")
+"""Schemes an IRI may have to become a link on our pages; any other (``javascript:``,
+``data:``, ``vbscript:``, ``file:``...) is shown as text, since the data and the queries that
+put IRIs on a page come from people we do not know."""
+
+
+def href(iri: str, base: str) -> str | None:
+    """Where a link to ``iri`` leads from our pages, or None if it must not be a link.
+
+    IRIs under ``base`` lead to this server (:func:`local_path`); other ``http``, ``https``
+    and ``mailto`` IRIs to themselves.
+
+    >>> href("https://w3id.org/witness/id/vivos", "https://w3id.org/witness/")
+    '/id/vivos'
+    >>> href("http://www.wikidata.org/entity/Q160115", "https://w3id.org/witness/")
+    'http://www.wikidata.org/entity/Q160115'
+    >>> href("javascript:alert(1)", "https://w3id.org/witness/") is None
+    True
+    >>> href(" JavaScript:alert(1)", "https://w3id.org/witness/") is None
+    True
+    """
+    local = local_path(iri, base)
+    if local is not None:
+        return local
+    scheme, colon, _ = iri.partition(":")
+    return iri if colon and scheme.lower() in LINKED_SCHEMES else None
+
+
 def iri_for_path(path: str, base: str) -> str:
     """The IRI under ``base`` that this server answers for at ``path`` (see :func:`local_path`).
 

@@ -17,7 +17,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from witness.iris import Iris, compact, local_path
+from witness.iris import Iris, compact
+from witness.iris import href as iri_href
 from witness.publish.labels import LABELS, best
 
 SCHEMA = "http://schema.org/"
@@ -99,7 +100,7 @@ class _Reader:
 
     def link(self, term: Term, text: str | None = None) -> Link:
         if isinstance(term, ox.NamedNode):
-            href = local_path(term.value, self.iris.base) or term.value
+            href = iri_href(term.value, self.iris.base) or ""
             return Link(text or self.name(term), href, term.value)
         return Link(text or str(term), "", "")
 

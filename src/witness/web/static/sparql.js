@@ -30,12 +30,16 @@
     return iri;
   }
 
+  // Only IRIs of ours and http, https and mailto IRIs become links: an answer is whatever the
+  // query made it (IRI("javascript:...") included), and a link must never run script.
   function link(iri) {
-    const a = document.createElement("a");
-    a.href = iri.startsWith(base) ? "/" + iri.slice(base.length) : iri;
+    const local = iri.startsWith(base);
+    const linked = local || /^(https?|mailto):/i.test(iri);
+    const a = document.createElement(linked ? "a" : "span");
+    if (linked) a.href = local ? "/" + iri.slice(base.length) : iri;
     a.textContent = compact(iri);
     a.title = iri;
-    a.className = "iri";
+    a.className = linked ? "iri" : "iri unlinked";
     return a;
   }
 
@@ -220,5 +224,5 @@
   }
   markExample();
   fit();
-  if (window.witnessRunOnLoad) run();
+  if ("runOnLoad" in form.dataset) run();
 })();
