@@ -9,7 +9,7 @@ query's kind of answer. The query then runs in the worker pool under its deadlin
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -17,17 +17,19 @@ import pyoxigraph as ox
 from witness.errors import NotAcceptable, QueryRefused
 from witness.formats import GRAPHS, RESULTS, GraphFormat, ResultsFormat
 from witness.negotiation import MediaRange, parse_accept, quality
-from witness.sparql.lexer import Ambiguous, LexError, Shape, inspect
+from witness.sparql.lexer import Ambiguous, LexError, Shape, TooCostly, inspect
 from witness.sparql.pool import Execution, QueryPool
-from witness.sparql.protocol import QueryRequest
+from witness.sparql.protocol import UPDATES_REFUSED, QueryRequest
+from witness.sparql.query import check_prefixes
 from witness.sparql.worker import Job
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
 
 MAX_OPERATOR_CHAIN = 1_000
-"""Most operators in one bracket of a query: far beyond any real query, far below the few
-thousand at which pyoxigraph 0.5.13 overflows its stack (see :mod:`witness.sparql.lexer`)."""
+"""Most operators, patterns and list items a query may string together along its nested
+brackets (:attr:`witness.sparql.lexer.Shape.chain`): far beyond any real query, far below the
+two or three thousand at which pyoxigraph 0.5.13 overflows its stack."""
 
 
 @dataclass(frozen=True)
@@ -46,8 +48,9 @@ class Prepared:
     format: ResultsFormat | GraphFormat
 
 
-def vet(query: str, limits: Limits) -> Shape:
-    """Refuse a query that is too large, too deep, federated, or an update.
+def vet(query: str, limits: Limits, prefixes: Iterable[str] = ()) -> Shape:
+    """Refuse a query that is too large, too deep, federated, an update, or that uses a prefix
+    neither it nor ``prefixes`` (the pre-declared ones) declares.
 
     :raises QueryRefused: saying which limit the query breaks and where.
     """
@@ -58,7 +61,7 @@ def vet(query: str, limits: Limits) -> Shape:
         )
     try:
         shape = inspect(query)
-    except Ambiguous as error:
+    except (Ambiguous, TooCostly) as error:
         raise QueryRefused(f"The query cannot be vetted safely: {error}.") from None
     except LexError as error:
         raise QueryRefused(f"The query is not valid SPARQL: {error}.") from None
@@ -69,8 +72,9 @@ def vet(query: str, limits: Limits) -> Shape:
         )
     if shape.chain > MAX_OPERATOR_CHAIN:
         raise QueryRefused(
-            f"The query strings {shape.chain:,} operators together in one expression or path; "
-            f"this endpoint accepts at most {MAX_OPERATOR_CHAIN:,}."
+            f"The query strings {shape.chain:,} operators together in its expressions, paths "
+            "and groups (each pattern of a group and item of a list counts as one, and nested "
+            f"brackets add up); this endpoint accepts at most {MAX_OPERATOR_CHAIN:,}."
         )
     if shape.services:
         raise QueryRefused(
@@ -78,7 +82,8 @@ def vet(query: str, limits: Limits) -> Shape:
             "federated queries are not allowed here."
         )
     if shape.is_update:
-        raise QueryRefused("This endpoint answers queries; send updates to /update.")
+        raise QueryRefused(UPDATES_REFUSED)
+    check_prefixes(shape, prefixes)
     return shape
 
 
@@ -162,7 +167,7 @@ def prepare(
     :raises NotAcceptable: see :func:`answer_format`.
     """
     assert request.query is not None
-    shape = vet(request.query, limits)
+    shape = vet(request.query, limits, prefixes)
     fmt = answer_format(shape, request.formats, accept)
     job = Job(
         query=request.query,

@@ -33,6 +33,7 @@ starts and ends, since text one of them hides the other may run. Two places need
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass
 
 # Terminals, tried in order at each position; the first match wins (longest forms first).
@@ -42,7 +43,9 @@ _PN_CHARS_BASE = (
 )
 _PN_CHARS_U = _PN_CHARS_BASE + "_"
 _PN_CHARS = _PN_CHARS_U + r"\-0-9\u00b7\u0300-\u036f\u203f-\u2040"
-_PN_PREFIX = rf"[{_PN_CHARS_BASE}](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?"
+_PN_PREFIX_START = re.compile(rf"[{_PN_CHARS_BASE}]")
+_NAME_RUN = re.compile(rf"[{_PN_CHARS}.]+")
+"""A maximal run of the characters a prefix (PN_PREFIX, rule 167) may hold."""
 _PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
 _PN_LOCAL = (
     rf"(?:[{_PN_CHARS_U}:0-9]|{_PLX})(?:(?:[{_PN_CHARS}.:]|{_PLX})*(?:[{_PN_CHARS}:]|{_PLX}))?"
@@ -54,7 +57,7 @@ _TOKEN = re.compile(
   | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
                |"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*')
   | (?P<iri><[^<>"{{}}|^`\\\x00-\x20]*>)
-  | (?P<pname>(?:{_PN_PREFIX})?:(?:{_PN_LOCAL})?)
+  | (?P<pname>:(?:{_PN_LOCAL})?)
   | (?P<var>[?$][{_PN_CHARS_U}0-9][{_PN_CHARS_U}0-9\u00b7\u0300-\u036f\u203f-\u2040]*)
   | (?P<bnode>_:[{_PN_CHARS_U}0-9](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?)
   | (?P<langtag>@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*)
@@ -66,6 +69,10 @@ _TOKEN = re.compile(
     """,
     re.VERBOSE,
 )
+"""Every terminal but prefixed names with a prefix before their ':', found by
+:func:`_prefixed_name` (a regular expression trying each word as a prefix would scan the
+rest of a text like ``a.a.a.a...`` once per word: quadratic time)."""
+_LOCAL = re.compile(rf"(?:{_PN_LOCAL})?")
 
 QUERY_FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
 UPDATE_KEYWORDS = frozenset(
@@ -75,6 +82,10 @@ UPDATE_KEYWORDS = frozenset(
 
 class LexError(ValueError):
     """The text has a character no SPARQL terminal can start with."""
+
+
+class TooCostly(LexError):
+    """Reading the text took more CPU time than vetting may spend on a request."""
 
 
 class Ambiguous(LexError):
@@ -90,6 +101,13 @@ OPERATORS = frozenset(
 """Expression and path operators: a run of them within one bracket is one deep tree to the
 engine (``1 + 1 + ...`` or ``!!!...true``), which crashes pyoxigraph 0.5.13 somewhere between
 a few thousand and twenty thousand operators."""
+
+PATTERN_KEYWORDS = frozenset(
+    {"BIND", "FILTER", "OPTIONAL", "MINUS", "UNION", "GRAPH", "VALUES", "SERVICE", "AS"}
+)
+"""Keywords that add a pattern, a binding or an expression to a group or a projection."""
+
+TERMS = frozenset({"var", "number", "string", "iri", "pname", "bnode"})
 
 HIDING = frozenset("'#()[]")
 """Characters an IRI may hold that would open a string or comment or nest, if read as code."""
@@ -122,32 +140,75 @@ class Shape:
     services: list[str]
     dataset: bool
     chain: int = 0
+    """How deep the tree the engine builds from the query can get: along every path of
+    nested brackets, the operators strung together (``1 + 1 + ...``, ``!!!true``, ``p/p/p``),
+    the patterns and bindings of each group (``BIND ... BIND ...``, ``MINUS {} MINUS {}``,
+    triple patterns) and the items of each collection, added up. pyoxigraph 0.5.13 recurses
+    once for each and overflows its stack (killing the process) from a few thousand of them:
+    3,000 BINDs or MINUS blocks in a group, 10,000 triple patterns, twenty nested brackets
+    of 999 ``!`` each."""
+    undeclared: tuple[Token, ...] = ()
+    """The first prefixed name of each prefix the query uses without declaring it."""
+
+
+VETTING_CPU_SECONDS = 2.0
+"""Most CPU time the lexer may spend on one request. Lexing is linear (about 3 us a byte),
+so no request the size limit lets through comes near it; it bounds the web process's work on
+a request all the same, before any deadline of the query's own applies."""
 
 
 def tokens(text: str) -> list[Token]:
     """The significant tokens of ``text`` (whitespace and comments dropped).
 
-    :raises LexError: naming the line and column of a character that starts no token.
+    :raises LexError: naming the line and column of a character that starts no token, or if
+        lexing takes more than :data:`VETTING_CPU_SECONDS` of CPU time (:class:`TooCostly`).
     """
+    budget = time.thread_time() + VETTING_CPU_SECONDS
     found: list[Token] = []
     position, line, line_start = 0, 1, 0
+    runs = _NAME_RUN.finditer(text)
+    run = next(runs, None)
     while position < len(text):
-        match = _TOKEN.match(text, position)
-        if match is None:
+        while run is not None and run.end() <= position:
+            run = next(runs, None)
+        end = _prefixed_name(text, position, run)
+        if end is not None:
+            kind, value = "pname", text[position:end]
+        elif match := _TOKEN.match(text, position):
+            kind, value = match.lastgroup or "", match[0]
+        else:
             column = position - line_start + 1
             raise LexError(
                 f"unexpected character {text[position]!r} at line {line}, column {column}"
             )
-        kind = match.lastgroup or ""
-        value = match[0]
         if kind not in ("ws", "comment"):
             found.append(Token(kind, value, line, position - line_start + 1))
+            if len(found) % 1024 == 0 and time.thread_time() > budget:
+                raise TooCostly(f"reading it takes more than {VETTING_CPU_SECONDS:g} s of CPU time")
         newlines = value.count("\n")
         if newlines:
             line += newlines
             line_start = position + value.rindex("\n") + 1
-        position = match.end()
+        position += len(value)
     return found
+
+
+def _prefixed_name(text: str, position: int, run: re.Match[str] | None) -> int | None:
+    """The end of the prefixed name with a prefix (PNAME_LN or PNAME_NS, rules 140-141)
+    starting at ``position``, if one does; ``run`` is the run of name characters holding
+    ``position``, if any, so finding where the prefix could end takes no scanning."""
+    if run is None or run.start() > position:
+        return None
+    colon = run.end()
+    # PN_PREFIX: a PN_CHARS_BASE, then name characters or dots (all of the run is), not ending
+    # with a dot.
+    if text[colon : colon + 1] != ":" or text[colon - 1] == ".":
+        return None
+    if not _PN_PREFIX_START.match(text, position):
+        return None
+    local = _LOCAL.match(text, colon + 1)
+    assert local is not None  # it may match nothing
+    return local.end()
 
 
 def inspect(text: str) -> Shape:
@@ -164,28 +225,37 @@ def inspect(text: str) -> Shape:
     # Each open bracket: "(" where an expression may be, "values" for a VALUES block's brace,
     # "row" for a row in it (only RDF terms, so '<' starts an IRI there).
     open_brackets: list[str] = []
-    operators = [0]  # operator tokens met so far in each open bracket (and at the top)
-    deepest = chain = 0
+    weights = [0]  # what each open bracket (and the top) nests so far, see Shape.chain
+    nested = chain = deepest = 0  # nested: the sum of weights
     form: str | None = None
     update = dataset = values = False
     services: list[str] = []
+    declared: set[str] = set()
+    undeclared: dict[str, Token] = {}
     stream = tokens(text)
     for index, token in enumerate(stream):
         previous = stream[index - 1] if index else None
+        if _nests(token, previous, open_brackets[-1] if open_brackets else "{"):
+            weights[-1] += 1
+            nested += 1
+            chain = max(chain, nested)
         if token.kind == "open":
             open_brackets.append(_bracket(token, open_brackets, values))
-            operators.append(0)
+            weights.append(0)
             values = values and token.text != "{"
             deepest = max(deepest, len(open_brackets))
         elif token.kind == "close":
             if open_brackets:
                 open_brackets.pop()
-                operators.pop()
-        elif token.kind == "punct" and token.text in OPERATORS:
-            operators[-1] += 1
-            chain = max(chain, operators[-1])
+                nested -= weights.pop()
         elif token.kind == "iri" and previous and open_brackets[-1:] == ["("]:
             _check_less_than(token, previous)
+        elif token.kind == "pname":
+            prefix = token.text.partition(":")[0]
+            if previous is not None and previous.text.upper() == "PREFIX":
+                declared.add(prefix)
+            elif prefix not in declared:
+                undeclared.setdefault(prefix, token)
         elif token.kind == "word":
             word = token.text.upper()
             if form is None and not update and word in QUERY_FORMS:
@@ -205,6 +275,26 @@ def inspect(text: str) -> Shape:
         services=services,
         dataset=dataset,
         chain=chain,
+        undeclared=tuple(undeclared.values()),
+    )
+
+
+def _nests(token: Token, previous: Token | None, bracket: str) -> bool:
+    """Whether ``token`` deepens the tree the engine builds, by one (see :attr:`Shape.chain`):
+    an operator, a pattern or binding of a group (the separators ``.`` ``;`` ``,`` between
+    triple patterns, a keyword opening a pattern, a nested group), or an item of a collection
+    (a term right after another inside parentheses: ``(1 2 3)``). Not the items of a VALUES
+    block nor the arguments of a function, which the engine holds in lists."""
+    if token.kind == "punct":
+        if token.text in OPERATORS or token.text in (".", ";"):
+            return True
+        return token.text == "," and bracket in ("{", "[")
+    if token.kind == "word":
+        return token.text.upper() in PATTERN_KEYWORDS
+    if token.kind == "open":
+        return token.text == "{" and bracket == "{"
+    return (
+        bracket == "(" and token.kind in TERMS and previous is not None and previous.kind in TERMS
     )
 
 

@@ -26,6 +26,11 @@ FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"
 UPDATE = "application/sparql-update"
 
+UPDATES_REFUSED = (
+    "This endpoint answers queries only; SPARQL updates are not accepted here: the graph is "
+    "curated as files and rebuilt with 'witness build'."
+)
+
 Params = list[tuple[str, str]]
 
 
@@ -76,7 +81,7 @@ def read(method: str, url_params: Params, content_type: str | None, body: bytes)
                 raise ProtocolError(400, "Send the query in the body or in the URL, not both.")
             params.append(("query", text))
         elif media == UPDATE:
-            raise ProtocolError(400, "This endpoint answers queries; send updates to /update.")
+            raise ProtocolError(400, UPDATES_REFUSED)
         else:
             got = media or "no Content-Type"
             raise ProtocolError(
@@ -91,7 +96,7 @@ def read(method: str, url_params: Params, content_type: str | None, body: bytes)
 def _request(params: Params) -> QueryRequest:
     queries = [value for name, value in params if name == "query"]
     if any(name == "update" for name, _ in params):
-        raise ProtocolError(400, "This endpoint answers queries; send updates to /update.")
+        raise ProtocolError(400, UPDATES_REFUSED)
     if len(queries) > 1:
         raise ProtocolError(400, "The request has more than one 'query' parameter.")
     defaults = tuple(value for name, value in params if name == "default-graph-uri")

@@ -9,11 +9,12 @@ The usual prefixes are pre-declared; the query's own ``PREFIX`` declarations tak
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 import pyoxigraph as ox
 
 from witness.errors import QueryError
-from witness.sparql.lexer import LexError, inspect
+from witness.sparql.lexer import LexError, Shape, inspect
 
 Answer = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
@@ -32,10 +33,16 @@ def run(
         is not valid SPARQL 1.1; or the engine's message if evaluation fails.
     """
     try:
+        shape = inspect(query)
+    except LexError:
+        shape = None  # not SPARQL at all: the parser will say where
+    if shape is not None:
+        check_prefixes(shape, prefixes)
+    try:
         return store.query(
             query,
             base_iri=base_iri,
-            use_default_graph_as_union=union_default(query),
+            use_default_graph_as_union=shape is None or not shape.dataset,
             prefixes=prefixes,
         )
     except SyntaxError as error:
@@ -44,27 +51,40 @@ def run(
         raise QueryError(f"The query failed: {error}") from None
 
 
-def union_default(query: str) -> bool:
-    """Whether the default graph should be the union: unless the query has a dataset clause.
+def check_prefixes(shape: Shape, prefixes: Iterable[str]) -> None:
+    """Refuse a query that uses a prefix it does not declare and that is not pre-declared,
+    naming the prefix, where it is, and the prefixes that are (the parser would only say that
+    it expected one of a long list of character ranges).
 
-    >>> union_default("SELECT * FROM <http://g> { ?s ?p ?o }"), union_default("ASK {}")
-    (False, True)
+    >>> check_prefixes(inspect("ASK { ?s schema:name ?o }"), ["schema"])
+    >>> check_prefixes(inspect("ASK { ?s foo:name ?o }"), ["schema", "wit"])
+    ... # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    witness.errors.QueryError: The prefix 'foo:' (line 1, column 10) is not declared: ...
+
+    :raises QueryError: for the first undeclared prefix.
     """
-    try:
-        return not inspect(query).dataset
-    except LexError:
-        return True  # not SPARQL at all: the parser will say where
+    known = set(prefixes)
+    for token in shape.undeclared:
+        name = token.text.partition(":")[0]
+        if name not in known:
+            listed = ", ".join(sorted(known)) or "none"
+            raise QueryError(
+                f"The prefix '{name}:' (line {token.line}, column {token.column}) is not "
+                f"declared: add PREFIX {name}: <...> to the query, or use a declared prefix: "
+                f"{listed}."
+            )
 
 
 def syntax_message(query: str, message: str) -> str:
     """The parser's message, followed by the offending line with a caret under the column.
 
-    >>> print(syntax_message("SELECT * WHERE {\\n  ?s ?p\\n}", "error at 2:8: expected ..."))
-    The query is not valid SPARQL: error at 2:8: expected ...
+    >>> print(syntax_message("SELECT * WHERE {\\n  ?s ?p\\n}", "error at 2:8: expected [_]"))
+    The query is not valid SPARQL: error at 2:8: the query cannot go on like this here
       2 |   ?s ?p
         |       ^
     """
-    text = f"The query is not valid SPARQL: {message}"
+    text = f"The query is not valid SPARQL: {_readable(message)}"
     found = _POSITION.search(message)
     lines = query.splitlines()
     if not found or not 1 <= int(found[1]) <= len(lines):
@@ -74,3 +94,36 @@ def syntax_message(query: str, message: str) -> str:
     return "\n".join(
         [text, gutter + lines[line - 1], " " * (len(gutter) - 2) + "| " + " " * (column - 2) + "^"]
     )
+
+
+_EXPECTED = re.compile(r"^(error at \d+:\d+: )expected (?:one of )?(.*)$", re.DOTALL)
+_ITEM = re.compile(
+    r"""\[(?:[^\]\\]|\\.)*\]|"(?:[^"\\]|\\.)*"|[A-Za-z][A-Za-z ]*[A-Za-z]|[A-Za-z]"""
+)
+
+
+def _readable(message: str) -> str:
+    """pyoxigraph's "expected one of ..." with what a person can act on: the keywords and
+    punctuation it lists, without the character classes (``[_]``, ``['A' ..= 'Z' | ...]``)
+    that fill its message when a name or term was cut short.
+
+    >>> _readable("error at 1:25: expected one of LATERAL, SERVICE, [_]")
+    'error at 1:25: the query cannot go on like this here; expected one of: LATERAL, SERVICE'
+    >>> _readable('error at 1:21: expected one of ",", ".", "}", [_]')
+    'error at 1:21: the query cannot go on like this here; expected one of: , . }'
+    >>> _readable("error at 1:9: expected ['a' ..= 'z']")
+    'error at 1:9: the query cannot go on like this here'
+    """
+    found = _EXPECTED.match(message)
+    if not found:
+        return message
+    items = [item for item in _ITEM.findall(found[2]) if not item.startswith("[")]
+    shown = [item[1:-1] if item.startswith('"') else item for item in items]
+    words = [item for item in shown if item[:1].isalpha()]
+    marks = [item for item in shown if not item[:1].isalpha()]
+    text = f"{found[1]}the query cannot go on like this here"
+    if marks and not words:
+        return f"{text}; expected one of: {' '.join(marks)}"
+    if shown:
+        return f"{text}; expected one of: {', '.join(words + marks)}"
+    return text
