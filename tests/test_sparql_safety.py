@@ -130,9 +130,14 @@ def settled(server: LiveServer, count: int) -> dict[int, Process]:
 def guarded(archive_store: Path, serve_shared: Callable[..., LiveServer]) -> Iterator[LiveServer]:
     """A server with a 2 s deadline and two query workers, shared by this module's tests.
 
-    Tests that stop, crash or kill its workers wait until it has two idle ones again.
+    Its tests stand for many clients, all on one address here: it lets one address have 16
+    queries at once. Tests that stop, crash or kill its workers wait until it has two idle
+    ones again.
     """
-    server = serve_shared(archive_store, "--timeout", str(TIMEOUT), "--query-workers", "2")
+    server = serve_shared(
+        archive_store,
+        *("--timeout", str(TIMEOUT), "--query-workers", "2", "--max-client-queries", "16"),
+    )
     assert movie_count(server) > 0  # the workers are up
     yield server
     server.stop()

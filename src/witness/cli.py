@@ -220,6 +220,10 @@ def _query_text(argument: str) -> str:
     "max_query_bytes",
     "max_query_depth",
     "max_body_bytes",
+    "max_query_memory",
+    "max_client_queries",
+    "max_client_connections",
+    "client_timeout",
     "html_max_rows",
 )
 def serve(host: str, port: int, **options: Any) -> None:

@@ -54,3 +54,29 @@ class WorkerLost(WitnessError):
 
 class NotAcceptable(WitnessError):
     """None of the formats the client accepts can hold the answer (HTTP 406)."""
+
+
+class ProtocolError(WitnessError):
+    """A request HTTP or the SPARQL Protocol does not allow (a malformed, incomplete or
+    oversized request); ``status`` is the HTTP status to answer with."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class TooManyRequests(WitnessError):
+    """The client already has as many queries running or waiting as one client may (HTTP 429);
+    it may try again after :attr:`retry_after` seconds."""
+
+    retry_after = 1
+
+
+class MemoryExceeded(WitnessError):
+    """A query needed more memory than a query may use, and was stopped."""
+
+
+class Stopping(WitnessError):
+    """The server is shutting down; the request was not (or not fully) answered."""
+
+    retry_after = 5

@@ -59,7 +59,37 @@ class Settings:
     )
     query_workers: int = field(
         default=0,
-        metadata={"help": "Query worker processes per web worker; 0 means one per core."},
+        metadata={
+            "help": "Query worker processes per web worker; 0 means two per core (and always "
+            "more than max_client_queries)."
+        },
+    )
+    max_query_memory: int = field(
+        default=1024,
+        metadata={
+            "help": "Most memory one query may use, in MB (its worker's data segment); a query "
+            "that needs more is stopped (503)."
+        },
+    )
+    max_client_queries: int = field(
+        default=4,
+        metadata={
+            "help": "Queries one client (IP address) may have running or waiting at once "
+            "(429 beyond)."
+        },
+    )
+    max_client_connections: int = field(
+        default=8,
+        metadata={
+            "help": "Requests one client may be sending at once, still incomplete (429 beyond)."
+        },
+    )
+    client_timeout: float = field(
+        default=10.0,
+        metadata={
+            "help": "Seconds a client may take to send its request, or to take each part of an "
+            "answer, before it is cut off."
+        },
     )
     web_workers: int = field(
         default=1,

@@ -26,7 +26,7 @@ from witness.iris import Iris, iri_for_path, local_path, slugify
 from witness.publish import pages
 from witness.queries import named
 from witness.sparql import endpoint
-from witness.sparql.pool import Execution, QueryPool
+from witness.sparql.pool import Execution, Runs
 from witness.sparql.worker import Job
 
 SUGGESTIONS = 5
@@ -50,9 +50,7 @@ def resource(iris: Iris, path: str) -> ox.NamedNode | None:
         return None
 
 
-def document(
-    pool: QueryPool, iris: Iris, subject: ox.NamedNode, fmt: GraphFormat
-) -> Execution | None:
+def document(pool: Runs, iris: Iris, subject: ox.NamedNode, fmt: GraphFormat) -> Execution | None:
     """The description of ``subject`` in ``fmt``, as a worker writes it; None if nothing is
     known about it.
 
@@ -71,7 +69,7 @@ def document(
     return _found(pool.execute(job))
 
 
-def ontology_document(pool: QueryPool, iris: Iris, fmt: GraphFormat) -> Execution | None:
+def ontology_document(pool: Runs, iris: Iris, fmt: GraphFormat) -> Execution | None:
     """The ontology (its header and every term of ``{base}ontology#``) in ``fmt``; None if
     the store has no ontology graph."""
     job = Job(
@@ -89,13 +87,13 @@ def ontology_document(pool: QueryPool, iris: Iris, fmt: GraphFormat) -> Executio
     return _found(pool.execute(job))
 
 
-def page(pool: QueryPool, iris: Iris, subject: ox.NamedNode) -> pages.Page | None:
+def page(pool: Runs, iris: Iris, subject: ox.NamedNode) -> pages.Page | None:
     """What the HTML page of ``subject`` shows; None if nothing is known about it."""
     quads = _quads(document(pool, iris, subject, GRAPHS["nquads"]))
     return pages.page(subject, quads, iris) if quads else None
 
 
-def ontology_page(pool: QueryPool, iris: Iris) -> pages.Ontology | None:
+def ontology_page(pool: Runs, iris: Iris) -> pages.Ontology | None:
     """What the ontology's documentation page shows; None if the store has no ontology."""
     quads = _quads(ontology_document(pool, iris, GRAPHS["nquads"]))
     return pages.ontology(quads, iris) if quads else None
@@ -110,7 +108,7 @@ class Suggestion:
     score: float
 
 
-def suggestions(pool: QueryPool, iris: Iris, path: str) -> list[Suggestion]:
+def suggestions(pool: Runs, iris: Iris, path: str) -> list[Suggestion]:
     """Resources under the same kind of path (``/id/``...) with a similar slug or label.
 
     Candidates come from ``queries/suggestions.rq`` (slug starting like the one asked for,

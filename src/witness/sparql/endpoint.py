@@ -18,7 +18,7 @@ from witness.errors import NotAcceptable, QueryRefused
 from witness.formats import GRAPHS, RESULTS, GraphFormat, ResultsFormat
 from witness.negotiation import MediaRange, parse_accept, quality
 from witness.sparql.lexer import Ambiguous, LexError, Shape, TooCostly, inspect
-from witness.sparql.pool import Execution, QueryPool
+from witness.sparql.pool import Execution, Runs
 from witness.sparql.protocol import UPDATES_REFUSED, QueryRequest
 from witness.sparql.query import check_prefixes
 from witness.sparql.worker import Job
@@ -182,13 +182,13 @@ def prepare(
     return Prepared(job, fmt)
 
 
-def run(pool: QueryPool, prepared: Prepared) -> Execution:
+def run(pool: Runs, prepared: Prepared) -> Execution:
     """Start the query in the pool (see :meth:`witness.sparql.pool.QueryPool.execute`)."""
     return pool.execute(prepared.job)
 
 
 def select(
-    pool: QueryPool, query: str, bindings: dict[str, ox.NamedNode | ox.Literal] | None = None
+    pool: Runs, query: str, bindings: dict[str, ox.NamedNode | ox.Literal] | None = None
 ) -> list[dict[str, Term | None]]:
     """Run one of our own SELECT queries in the pool; each row maps variable to term.
 

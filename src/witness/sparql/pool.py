@@ -1,23 +1,30 @@
-"""A pool of query worker processes, with a deadline on every query.
+"""A pool of query worker processes, with a deadline and a memory cap on every query.
 
 Why processes: pyoxigraph's Python API has no query timeout (oxigraph issue #1926), a query
 holds its thread until it finishes, and a hostile query can crash the engine. Each worker
-(:mod:`witness.sparql.worker`) opens the live store read-only, which many processes may do at once,
-so queries use every core. The parent sends a job over a pipe and reads the answer in chunks;
-when the deadline passes it kills the worker (stopping the CPU work at once), reports
+(:mod:`witness.sparql.worker`) opens the live store read-only, which many processes may do at
+once, so queries use every core. The parent sends a job over a pipe and reads the answer in
+chunks; when the deadline passes it kills the worker (stopping the CPU work at once), reports
 :class:`~witness.errors.QueryTimeout`, and starts a replacement in the background. A worker
-that dies is replaced the same way. Workers are started from a fork server, never forked
+that dies is replaced the same way: one that ran out of the memory a query may use (its data
+segment is capped, and Rust aborts when an allocation fails) is reported as
+:class:`~witness.errors.MemoryExceeded`. Workers are started from a fork server, never forked
 from the (threaded) web process.
 
-Builds are swapped in atomically (:mod:`witness.dataset.store`), so each worker is tied to the build
-it opened; when ``current`` points elsewhere, workers are replaced before their next job.
+Workers are shared fairly between clients (:mod:`witness.sparql.admission`), and an answer
+larger than what is read before responding is handed off to a spool as fast as the worker
+writes it (:mod:`witness.sparql.spool`), so that no client, however slowly it reads, holds a
+worker past the time its answer takes to compute.
+
+Builds are swapped in atomically (:mod:`witness.dataset.store`), so each worker is tied to the
+build it opened; when ``current`` points elsewhere, workers are replaced before their next job.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
-import queue
+import signal
 import threading
 import time
 from collections.abc import Iterator
@@ -25,18 +32,29 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from witness.dataset.store import StoreLocation
-from witness.errors import Overloaded, QueryError, QueryTimeout, StoreError, WorkerLost
+from witness.errors import (
+    MemoryExceeded,
+    Overloaded,
+    QueryError,
+    QueryTimeout,
+    Stopping,
+    StoreError,
+    WitnessError,
+    WorkerLost,
+)
 from witness.sparql import worker
+from witness.sparql.admission import Admission
 from witness.sparql.query import syntax_message
+from witness.sparql.spool import Spool
 
 START_TIMEOUT = 30.0
 """Seconds a new worker may take to open the store."""
 
 
-@dataclass
+@dataclass(eq=False)
 class _Worker:
     process: BaseProcess
     conn: Connection
@@ -58,6 +76,7 @@ class Execution:
 
     pool: QueryPool
     worker: _Worker
+    client: str
     deadline: float
     query: str = ""
     kind: str = ""
@@ -73,9 +92,7 @@ class Execution:
                 return message
         except (EOFError, OSError):
             self._finish(failed=True)
-            raise WorkerLost(
-                "The query worker died while answering; the query was stopped."
-            ) from None
+            raise self.pool.loss(self.worker) from None
         self._finish(failed=True)
         raise QueryTimeout(
             f"The query did not finish within the {self.pool.timeout:g} s deadline and was stopped."
@@ -88,12 +105,15 @@ class Execution:
         :raises QueryError: if the query is not valid SPARQL (the parser's message, with the
             offending line and a caret under the column, as ``witness query`` shows it), or
             if it failed before its first chunk was written.
+        :raises MemoryExceeded: if the query needed more memory than a query may use.
         """
         message = self._next()
         if message[0] == "error":
-            self._finish(failed=False)
+            self._finish(failed=message[1] == "memory")
             if message[1] == "syntax":
                 raise QueryError(syntax_message(self.query, message[2]))
+            if message[1] == "memory":
+                raise self.pool.memory_exceeded()
             raise QueryError(message[2])
         _, self.kind, first, complete = message
         self._first = [first] if first else []
@@ -118,14 +138,34 @@ class Execution:
         return chunks, self._done
 
     def rest(self) -> Iterator[bytes]:
-        """The remaining chunks; closing the iterator early stops the worker."""
+        """The remaining chunks; closing the iterator early stops the worker.
+
+        The worker's chunks are handed off to a :class:`~witness.sparql.spool.Spool` by a
+        pump thread, so the worker is released when it has written its answer, however slowly
+        this iterator is read.
+        """
+        yield from self._first
+        self._first = []
+        if self._done:
+            return
+        spool = Spool()
+        threading.Thread(target=self._pump, args=(spool,), daemon=True, name="witness-pump").start()
+        yield from spool.chunks()
+
+    def _pump(self, spool: Spool) -> None:
+        failure: WitnessError | None = None
         try:
-            yield from self._first
             while not self._done and (chunk := self._chunk()) is not None:
-                yield chunk
+                if not spool.write(chunk):
+                    break  # the client has gone: no one wants the rest
+        except WitnessError as error:
+            failure = error
+        except OSError as error:
+            failure = WitnessError(f"The answer could not be held for sending: {error}")
         finally:
             if not self._done:
                 self._finish(failed=True)
+            spool.finish(failure)
 
     def _chunk(self) -> bytes | None:
         message = self._next()
@@ -135,25 +175,42 @@ class Execution:
         if message[0] == "end":
             self._finish(failed=False)
             return None
-        self._finish(failed=False)
+        self._finish(failed=message[1] == "memory")
+        if message[1] == "memory":
+            raise self.pool.memory_exceeded()
         raise QueryError(f"The query failed while running: {message[2]}")
 
     def _finish(self, *, failed: bool) -> None:
         if not self._done:
             self._done = True
-            self.pool._release(self.worker, failed=failed)
+            self.pool._release(self.worker, self.client, failed=failed)
 
 
 class QueryPool:
-    """Worker processes answering queries on the live build of a store."""
+    """Worker processes answering queries on the live build of a store.
 
-    def __init__(self, location: StoreLocation, size: int, timeout: float) -> None:
+    ``memory`` caps each worker's data segment (bytes; 0: no cap); ``per_client`` is how many
+    queries one client may have running or waiting (0: no limit).
+    """
+
+    def __init__(
+        self,
+        location: StoreLocation,
+        size: int,
+        timeout: float,
+        *,
+        memory: int = 0,
+        per_client: int = 0,
+    ) -> None:
         self.location = location
         self.size = size
         self.timeout = timeout
+        self.memory = memory
         self._context = multiprocessing.get_context("forkserver")
         self._context.set_forkserver_preload(["witness.sparql.worker"])
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._workers: Admission[_Worker] = Admission(per_client)
+        self._busy: set[_Worker] = set()
+        self._lock = threading.Lock()
         self._closed = False
 
     def start(self) -> None:
@@ -167,52 +224,87 @@ class QueryPool:
             thread.start()
         for thread in starters:
             thread.join()
-        if self._idle.qsize() < self.size:
+        if self._workers.idle_count() < self.size:
             raise StoreError(f"Query workers could not open the store at {self.location.root}.")
 
     def close(self) -> None:
-        """Stop every idle worker; busy ones are stopped as they are released."""
+        """Stop every worker, idle or busy: queries being answered end with
+        :class:`~witness.errors.Stopping`."""
         self._closed = True
-        while True:
-            try:
-                self._idle.get_nowait().stop()
-            except queue.Empty:
-                return
+        for idle in self._workers.idle():
+            idle.stop()
+        with self._lock:
+            busy = list(self._busy)
+        for running in busy:
+            running.process.kill()
 
-    def execute(self, job: worker.Job) -> Execution:
-        """Send ``job`` to a free worker; the deadline counts from now, waiting included.
+    def execute(self, job: worker.Job, client: str = "") -> Execution:
+        """Send ``job`` to a free worker for ``client``; the deadline counts from now, waiting
+        included.
 
+        :raises TooManyRequests: if ``client`` already has its share of queries.
         :raises Overloaded: if no worker is free before the deadline.
         :raises QueryError: if the query is not valid SPARQL.
         :raises QueryTimeout: if parsing and starting take longer than the deadline.
+        :raises MemoryExceeded: if the query needs more memory than a query may use.
         """
+        if self._closed:
+            raise self._stopping()
         deadline = time.monotonic() + self.timeout
-        chosen = self._acquire(deadline)
+        chosen = self._acquire(client, deadline)
         try:
             chosen.conn.send(job)
         except OSError:
-            self._release(chosen, failed=True)
+            self._release(chosen, client, failed=True)
             raise WorkerLost("The query worker was lost before it got the query.") from None
-        execution = Execution(self, chosen, deadline, job.query)
+        execution = Execution(self, chosen, client, deadline, job.query)
         execution.start()
         return execution
 
-    def _acquire(self, deadline: float) -> _Worker:
-        build = self.location.live_build()
-        while True:
-            try:
-                chosen = self._idle.get(timeout=max(deadline - time.monotonic(), 0))
-            except queue.Empty:
-                raise Overloaded(
-                    f"All {self.size} query workers stayed busy for {self.timeout:g} s; "
-                    "try again later."
-                ) from None
-            if chosen.build == build and chosen.process.is_alive():
-                return chosen
-            chosen.stop()
-            self._add(build)
+    def loss(self, lost: _Worker) -> WitnessError:
+        """Why ``lost`` died while answering, as the error its client gets."""
+        lost.process.join(timeout=1)
+        if self._closed:
+            return self._stopping()
+        if lost.process.exitcode == -signal.SIGABRT and self.memory:
+            return self.memory_exceeded()
+        return WorkerLost("The query worker died while answering; the query was stopped.")
 
-    def _release(self, used: _Worker, *, failed: bool) -> None:
+    def memory_exceeded(self) -> MemoryExceeded:
+        return MemoryExceeded(
+            f"The query needed more than the {self.memory >> 20:,} MB a query may use "
+            "(--max-query-memory) and was stopped."
+        )
+
+    def _stopping(self) -> Stopping:
+        return Stopping(
+            f"The server is stopping; ask again in {Stopping.retry_after} s, when it is back."
+        )
+
+    def _acquire(self, client: str, deadline: float) -> _Worker:
+        build = self.location.live_build()
+        chosen = self._workers.acquire(client, deadline)
+        if chosen is None:
+            raise Overloaded(
+                f"All {self.size} query workers stayed busy for {self.timeout:g} s; "
+                "try again later."
+            )
+        if chosen.build != build or not chosen.process.is_alive():
+            chosen.stop()
+            replacement = self._spawn(build)
+            if replacement is None:
+                self._workers.done(client)
+                threading.Thread(target=self._add, args=(build,), daemon=True).start()
+                raise StoreError(f"A query worker could not open the store at {build}.")
+            chosen = replacement
+        with self._lock:
+            self._busy.add(chosen)
+        return chosen
+
+    def _release(self, used: _Worker, client: str, *, failed: bool) -> None:
+        with self._lock:
+            self._busy.discard(used)
+        self._workers.done(client)
         if self._closed:
             used.stop()
         elif failed:
@@ -221,25 +313,51 @@ class QueryPool:
                 target=self._add, args=(self.location.live_build(),), daemon=True
             ).start()
         else:
-            self._idle.put(used)
+            self._workers.put(used)
 
     def _add(self, build: Path) -> None:
+        started = self._spawn(build)
+        if started is not None:
+            self._workers.put(started)
+
+    def _spawn(self, build: Path) -> _Worker | None:
         parent, child = self._context.Pipe()
         process = self._context.Process(
-            target=worker.main, args=(child, str(build)), daemon=True, name="witness-query"
+            target=worker.main,
+            args=(child, str(build), self.memory),
+            daemon=True,
+            name="witness-query",
         )
         process.start()
         child.close()
         started = _Worker(process, parent, build)
         try:
             if parent.poll(START_TIMEOUT) and parent.recv() == ("ready",):
-                self._idle.put(started)
-                return
+                return started
         except (EOFError, OSError):
             pass
         started.stop()
+        return None
 
 
-def default_size() -> int:
-    """One worker per core."""
-    return len(os.sched_getaffinity(0))
+class Runs(Protocol):
+    """What runs our queries: the pool itself, or the pool as one client uses it."""
+
+    def execute(self, job: worker.Job) -> Execution: ...
+
+
+@dataclass(frozen=True)
+class ClientQueries:
+    """The pool as one client uses it: each query counts towards that client's share."""
+
+    pool: QueryPool
+    client: str
+
+    def execute(self, job: worker.Job) -> Execution:
+        """:meth:`QueryPool.execute` for :attr:`client`."""
+        return self.pool.execute(job, self.client)
+
+
+def default_size(per_client: int) -> int:
+    """Two workers per core, and always more than one client may take."""
+    return max(2 * len(os.sched_getaffinity(0)), per_client + 2)

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
-from witness.errors import WitnessError
+from witness.errors import ProtocolError
 
 FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"
@@ -32,14 +32,6 @@ UPDATES_REFUSED = (
 )
 
 Params = list[tuple[str, str]]
-
-
-class ProtocolError(WitnessError):
-    """A request the Protocol does not allow; ``status`` is the HTTP status to answer with."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
 
 
 @dataclass(frozen=True)

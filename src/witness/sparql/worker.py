@@ -16,8 +16,9 @@ a pipe: it receives a :class:`Job` and answers with messages:
     a further chunk of a larger answer (about :data:`CHUNK` bytes).
 ``("end",)``
     the larger answer is complete.
-``("error", "syntax" | "evaluation", message)``
-    the query was refused by the parser, or failed while running.
+``("error", "syntax" | "evaluation" | "memory", message)``
+    the query was refused by the parser, failed while running, or needed more memory than
+    the worker may use (after which the pool replaces the worker).
 
 A job may also be a description (:mod:`witness.publish.describe`): SELECTs whose rows are
 quads, which the worker writes as one RDF document with the provenance of each statement
@@ -29,10 +30,14 @@ This module imports nothing but pyoxigraph and the small modules :mod:`witness.f
 
 from __future__ import annotations
 
+import os
+import resource
+import signal
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import chain
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import IO, cast
 
 import pyoxigraph as ox
@@ -135,6 +140,9 @@ def answer(store: ox.Store, job: Job, conn: Connection, sources: provenance.Sour
     except (OSError, ValueError) as error:
         conn.send(("error", "evaluation", str(error)))
         return
+    except MemoryError:
+        conn.send(("error", "memory", "the query needed more memory than it may use"))
+        return
     if statements is not None:
         kind = "graph" if statements.quads else "empty"
     elif isinstance(result, ox.QueryTriples):
@@ -155,6 +163,9 @@ def answer(store: ox.Store, job: Job, conn: Connection, sources: provenance.Sour
             result.serialize(out, RESULTS[job.results_format].syntax)
     except (OSError, ValueError, SyntaxError) as error:
         conn.send(("error", "evaluation", str(error)))
+        return
+    except MemoryError:
+        conn.send(("error", "memory", "the answer needed more memory than it may use"))
         return
     chunks.close()
 
@@ -183,13 +194,33 @@ def _evaluate(
     )
 
 
-def main(conn: Connection, store_path: str) -> None:
-    """A worker's life: open the store, then answer jobs until the parent goes away."""
+def main(conn: Connection, store_path: str, memory: int = 0) -> None:
+    """A worker's life: open the store, then answer jobs until the parent goes away.
+
+    ``memory`` (bytes, 0: no cap) is how much more the worker's data segment may grow once
+    the store is open (``RLIMIT_DATA``, which counts the heap and private mappings but not
+    the store's files): past it an allocation fails, pyoxigraph aborts the process, and the
+    pool reports the query as too big. Interrupts from a terminal (``SIGINT``, sent to the
+    whole process group) are the server's to handle, not the worker's.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    os.environ["RUST_BACKTRACE"] = "0"  # an abort on a query's memory cap is one line, not 40
     store = ox.Store.read_only(store_path)
     sources = provenance.Sources(store)
+    if memory:
+        used = _data_segment()
+        resource.setrlimit(resource.RLIMIT_DATA, (used + memory, resource.RLIM_INFINITY))
     try:
         conn.send(("ready",))
         while True:
             answer(store, conn.recv(), conn, sources)
     except (EOFError, OSError):
         return  # the parent closed the pipe: it no longer needs this worker
+
+
+def _data_segment() -> int:
+    """The bytes of this process's data segment (``VmData`` in ``/proc/self/status``)."""
+    for line in Path("/proc/self/status").read_text(encoding="ascii").splitlines():
+        if line.startswith("VmData:"):
+            return int(line.split()[1]) * 1024
+    return 0

@@ -74,13 +74,13 @@ def resource(slug: str) -> Response:
     chosen = _negotiate(suffix)
     subject = describe.resource(found.iris, path)
     if chosen == HTML:
-        page = describe.page(found.pool, found.iris, subject) if subject else None
+        page = describe.page(found.queries, found.iris, subject) if subject else None
         if page is None:
             return _not_found(path, html=True)
         body = render_template("entity.html", page=page, formats=_alternates(path))
         return _headers(Response(body, mimetype="text/html"), path, chosen, suffix)
     fmt = FORMATS[chosen]
-    execution = describe.document(found.pool, found.iris, subject, fmt) if subject else None
+    execution = describe.document(found.queries, found.iris, subject, fmt) if subject else None
     if execution is None:
         return _not_found(path, html=prefers_html(request.headers.get("Accept")))
     return _headers(_streamed(execution, fmt), path, chosen, suffix)
@@ -96,13 +96,13 @@ def ontology(suffix: str | None = None) -> Response:
     path = "/ontology"
     chosen = _negotiate(suffix)
     if chosen == HTML:
-        document = describe.ontology_page(found.pool, found.iris)
+        document = describe.ontology_page(found.queries, found.iris)
         if document is None:
             abort(404, "This store holds no ontology graph.")
         body = render_template("ontology.html", ontology=document, formats=_alternates(path))
         return _headers(Response(body, mimetype="text/html"), path, chosen, suffix)
     fmt = FORMATS[chosen]
-    execution = describe.ontology_document(found.pool, found.iris, fmt)
+    execution = describe.ontology_document(found.queries, found.iris, fmt)
     if execution is None:
         abort(404, "This store holds no ontology graph.")
     return _headers(_streamed(execution, fmt), path, chosen, suffix)
@@ -162,7 +162,7 @@ def _headers(response: Response, path: str, chosen: str, suffix: str | None) -> 
 def _not_found(path: str, *, html: bool) -> Response:
     """404, with resources of similar slug or label: an HTML page for browsers, else text."""
     found = services()
-    suggestions = describe.suggestions(found.pool, found.iris, path)
+    suggestions = describe.suggestions(found.queries, found.iris, path)
     title = f"Nothing is known about {path}"
     if html:
         body = render_template("not_found.html", title=title, suggestions=suggestions)

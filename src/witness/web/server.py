@@ -14,6 +14,7 @@ from gunicorn.app.base import BaseApplication
 
 from witness.settings import Settings
 from witness.web import create_app
+from witness.web.worker import GRACE, REQUEST_LINE
 
 
 class _Gunicorn(BaseApplication):  # type: ignore[misc]
@@ -37,16 +38,21 @@ def options(settings: Settings, host: str, port: int, *, access_log: bool = True
     return {
         "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
         "workers": settings.web_workers,
-        "worker_class": "gthread",
+        "worker_class": "witness.web.worker.Worker",
         "threads": settings.web_threads,
         "timeout": int(settings.query_timeout) + 30,
-        "graceful_timeout": 5,
+        # In flight requests get GRACE seconds, then their queries are stopped and they are
+        # answered 503 (witness.web.worker); this leaves time to write those answers.
+        "graceful_timeout": int(GRACE) + 5,
         "accesslog": "-" if access_log else None,
         "errorlog": "-",
         "proc_name": "witness",
         "control_socket_disable": True,
-        # Queries arrive in URLs (GET); their size is capped by max_query_bytes instead.
-        "limit_request_line": 0,
+        # A longer query goes in a POST (the 414 says so); reading an unlimited request line
+        # takes gunicorn time that grows with the square of its length.
+        "limit_request_line": REQUEST_LINE,
+        "limit_request_fields": 100,
+        "limit_request_field_size": 8190,
     }
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import atexit
 import threading
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request
 
 from witness.dataset.store import StoreLocation
 from witness.iris import Iris
 from witness.settings import Settings
 from witness.sparql.endpoint import Limits
-from witness.sparql.pool import QueryPool, default_size
+from witness.sparql.pool import ClientQueries, QueryPool, default_size
 
 
 class Services:
@@ -33,12 +33,24 @@ class Services:
         """The query workers, started by the first caller (in the process that serves)."""
         with self._lock:
             if self._pool is None:
-                size = self.settings.query_workers or default_size()
-                pool = QueryPool(self.location, size, self.settings.query_timeout)
+                settings = self.settings
+                size = settings.query_workers or default_size(settings.max_client_queries)
+                pool = QueryPool(
+                    self.location,
+                    size,
+                    settings.query_timeout,
+                    memory=settings.max_query_memory << 20,
+                    per_client=settings.max_client_queries,
+                )
                 pool.start()
                 atexit.register(pool.close)
                 self._pool = pool
             return self._pool
+
+    @property
+    def queries(self) -> ClientQueries:
+        """The query workers as the client of the current request uses them (its share)."""
+        return ClientQueries(self.pool, request.remote_addr or "")
 
     def close(self) -> None:
         with self._lock:

@@ -19,6 +19,7 @@ from witness.negotiation import choose, prefers_html
 from witness.queries import examples, named
 from witness.sparql import endpoint, protocol, service_description
 from witness.sparql.pool import Execution
+from witness.web import body as request_body
 from witness.web.services import services
 
 blueprint = Blueprint("sparql", __name__)
@@ -30,11 +31,15 @@ PREFETCH = 1 << 20
 @blueprint.route("/sparql", methods=["GET", "POST"])
 def query() -> Response:
     found = services()
+    settings = found.settings
+    data = b""
+    if request.method == "POST":
+        data = request_body.read(request.environ, settings.max_body_bytes, settings.client_timeout)
     incoming = protocol.read(
         request.method,
         list(request.args.items(multi=True)),
         request.headers.get("Content-Type"),
-        request.get_data(cache=False),
+        data,
     )
     accept = request.headers.get("Accept")
     if incoming.query is None:
@@ -46,7 +51,7 @@ def query() -> Response:
     prepared = endpoint.prepare(
         incoming, accept, found.limits, found.iris.prefixes(), base_iri=found.iris.base
     )
-    execution = endpoint.run(found.pool, prepared)
+    execution = endpoint.run(found.queries, prepared)
     chunks, complete = execution.prefetch(PREFETCH)
     body = chunks if complete else _stream(chunks, execution)
     response = Response(body, mimetype=prepared.format.media_type)
@@ -65,7 +70,7 @@ def _description(accept: str | None) -> Response:
     offered = [GRAPHS[name] for name in ("turtle", "jsonld", "ntriples", "rdfxml")]
     chosen = choose(accept, [f.media_type for f in offered]) or offered[0].media_type
     fmt = next(f for f in offered if f.media_type == chosen)
-    graphs = endpoint.select(services().pool, named("named-graphs"))
+    graphs = endpoint.select(services().queries, named("named-graphs"))
     triples = service_description.describe(url_for("sparql.query", _external=True), graphs)
     prefixes = service_description.PREFIXES if fmt.name == "turtle" else None
     body = ox.serialize(triples, None, fmt.syntax, prefixes=prefixes)
