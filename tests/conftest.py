@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import socket
 import subprocess
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from witness.dataset.build import build
 from witness.dataset.store import StoreLocation
@@ -179,3 +181,54 @@ def data_dir(tmp_path: Path) -> Path:
     path = tmp_path / "data"
     path.mkdir()
     return path
+
+
+# A real browser --------------------------------------------------------------------------
+
+CHROMIUM = Path("/usr/bin/chromium")
+"""Debian's Chromium (``apt-get install chromium``); the tests never download a browser."""
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Chromium driven by Playwright, for the whole session. Without Chromium the browser
+    tests are skipped on a developer's machine, and fail in CI."""
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
+        pytest.skip(f"no Chromium at {CHROMIUM} for the browser tests (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page_at(browser: Browser) -> Iterator[Callable[[str], Page]]:
+    """Opens a page of its own browser context on a server (``page_at(server.url)``); at the
+    end of the test, fails it on any script error a page raised."""
+    opened: list[tuple[BrowserContext, list[str]]] = []
+
+    def open_page(base_url: str) -> Page:
+        context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(15_000)
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        opened.append((context, errors))
+        return page
+
+    yield open_page
+    for context, _ in opened:
+        context.close()
+    errors = [error for _, found in opened for error in found]
+    assert not errors, f"script errors on the page: {errors}"

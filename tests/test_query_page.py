@@ -1,46 +1,26 @@
 """The SPARQL query page in a real browser: Playwright driving Debian's Chromium.
 
-One browser for the module, a fresh context (cookies, history) per test. The browser is the
-system's ``/usr/bin/chromium`` (``apt-get install chromium``), never a Playwright download.
-Without it the module is skipped on a developer's machine, and fails in CI.
+One browser for the session (``browser`` in conftest: Debian's Chromium, never a Playwright
+download), a fresh context (cookies, history) per test.
 """
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 from urllib.parse import quote, urljoin
 
 import pyoxigraph as ox
 import pytest
 import requests
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from witness.queries import examples
 from witness.settings import Settings
 
 if TYPE_CHECKING:
     from conftest import LiveServer
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-if not CHROMIUM.exists() and not os.environ.get("CI"):
-    pytest.skip(
-        f"no Chromium at {CHROMIUM} for the browser tests (apt-get install chromium)",
-        allow_module_level=True,
-    )
 
 FILMS = {"Cockroach", "Coronation", "Vivos", "The Rest", "Human Flow"}
 """Ai Weiwei's films in the bundled data: the answer of the first example."""
@@ -55,29 +35,9 @@ def title(name: str) -> str:
     return next(e.title for e in examples() if e.name.startswith(name))
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
-def open_page(browser: Browser, base_url: str) -> Iterator[Page]:
-    """A page of its own context; fails the test on any script error the page raised."""
-    context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
-    context.close()
-    assert not errors, f"script errors on the page: {errors}"
-
-
 @pytest.fixture
-def page(browser: Browser, live_server: LiveServer) -> Iterator[Page]:
-    yield from open_page(browser, live_server.url)
+def page(page_at: Callable[[str], Page], live_server: LiveServer) -> Page:
+    return page_at(live_server.url)
 
 
 def run_in_editor(page: Page, query: str) -> None:
@@ -250,16 +210,16 @@ def test_the_address_follows_the_query_that_ran(page: Page) -> None:
 
 @pytest.fixture
 def capped_page(
-    browser: Browser,
+    page_at: Callable[[str], Page],
     bundled_store: ox.Store,
     bundled_settings: Settings,
     serve: Callable[..., LiveServer],
-) -> Iterator[Page]:
+) -> Page:
     """A page of a server that shows at most five rows (set by its environment)."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("WITNESS_HTML_MAX_ROWS", "5")
         server = serve(bundled_settings.store)
-    yield from open_page(browser, server.url)
+    return page_at(server.url)
 
 
 def test_the_table_is_capped_and_says_so(capped_page: Page) -> None:

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 import pytest
 import requests
 
+from processes import process, query_workers, settled, wait_for
 from witness.dataset.build import build
 from witness.settings import Settings
 
@@ -53,76 +54,6 @@ def movie_count(server: LiveServer) -> int:
     return int(rows(query(server, MOVIES))[0]["n"]["value"])
 
 
-# Processes, read from /proc ---------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Process:
-    pid: int
-    ppid: int
-    state: str
-    cpu: float
-    """User and system CPU time, in seconds."""
-
-
-def process(pid: int) -> Process | None:
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except (FileNotFoundError, ProcessLookupError):
-        return None
-    fields = stat.rsplit(")", 1)[1].split()  # after "pid (command)"
-    ticks = os.sysconf("SC_CLK_TCK")
-    return Process(pid, int(fields[1]), fields[0], (int(fields[11]) + int(fields[12])) / ticks)
-
-
-def query_workers(server: LiveServer) -> dict[int, Process]:
-    """The server's query workers: the processes its multiprocessing fork server started."""
-    table = {p.pid: p for p in map(process, _all_pids()) if p is not None}
-    family = {server.process.pid}
-    grew = True
-    while grew:
-        found = {pid for pid, p in table.items() if p.ppid in family} - family
-        family |= found
-        grew = bool(found)
-    return {
-        pid: p
-        for pid, p in table.items()
-        if pid in family and p.ppid in family and _is_fork_server(p.ppid)
-    }
-
-
-def _all_pids() -> list[int]:
-    return [int(entry.name) for entry in Path("/proc").iterdir() if entry.name.isdigit()]
-
-
-def _is_fork_server(pid: int) -> bool:
-    try:
-        command = Path(f"/proc/{pid}/cmdline").read_bytes()
-    except (FileNotFoundError, ProcessLookupError):
-        return False
-    return b"multiprocessing.forkserver" in command
-
-
-def wait_for(condition: Callable[[], bool], seconds: float = 15.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "gave up waiting"
-        time.sleep(0.05)
-
-
-def settled(server: LiveServer, count: int) -> dict[int, Process]:
-    """Wait until the server has ``count`` query workers, all asleep; return them."""
-    workers: dict[int, Process] = {}
-
-    def ready() -> bool:
-        nonlocal workers
-        workers = query_workers(server)
-        return len(workers) == count and all(p.state == "S" for p in workers.values())
-
-    wait_for(ready)
-    return workers
-
-
 # Servers ---------------------------------------------------------------------------------
 
 
@@ -131,12 +62,13 @@ def guarded(archive_store: Path, serve_shared: Callable[..., LiveServer]) -> Ite
     """A server with a 2 s deadline and two query workers, shared by this module's tests.
 
     Its tests stand for many clients, all on one address here: it lets one address have 16
-    queries at once. Tests that stop, crash or kill its workers wait until it has two idle
+    queries and 32 requests in progress at once. Tests that stop, crash or kill its workers wait until it has two idle
     ones again.
     """
     server = serve_shared(
         archive_store,
         *("--timeout", str(TIMEOUT), "--query-workers", "2", "--max-client-queries", "16"),
+        *("--max-client-connections", "32"),
     )
     assert movie_count(server) > 0  # the workers are up
     yield server

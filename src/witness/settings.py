@@ -81,7 +81,8 @@ class Settings:
     max_client_connections: int = field(
         default=8,
         metadata={
-            "help": "Requests one client may be sending at once, still incomplete (429 beyond)."
+            "help": "Requests one client (IP address) may have in progress at once, each "
+            "being received or answered (429 beyond)."
         },
     )
     client_timeout: float = field(

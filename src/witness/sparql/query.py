@@ -77,12 +77,13 @@ def check_prefixes(shape: Shape, prefixes: Iterable[str]) -> None:
 
 
 def syntax_message(query: str, message: str) -> str:
-    """The parser's message, followed by the offending line with a caret under the column.
+    """The parser's message in words a person can act on, followed by the offending line
+    with a caret under the column (pyoxigraph's columns point one past it).
 
-    >>> print(syntax_message("SELECT * WHERE {\\n  ?s ?p\\n}", "error at 2:8: expected [_]"))
-    The query is not valid SPARQL: error at 2:8: the query cannot go on like this here
-      2 |   ?s ?p
-        |       ^
+    >>> print(syntax_message("SELECT * WHERE {\\n  ?s ?p\\n}", "error at 3:2: expected [_]"))
+    The query is not valid SPARQL: error at 3:2: the query cannot go on like this here
+      3 | }
+        | ^
     """
     text = f"The query is not valid SPARQL: {_readable(message)}"
     found = _POSITION.search(message)
@@ -105,14 +106,16 @@ _ITEM = re.compile(
 def _readable(message: str) -> str:
     """pyoxigraph's "expected one of ..." with what a person can act on: the keywords and
     punctuation it lists, without the character classes (``[_]``, ``['A' ..= 'Z' | ...]``)
-    that fill its message when a name or term was cut short.
+    that fill its message when a name was cut short. A list of one keyword is left out: the
+    parser names the last alternative it tried, which misleads (a stray ``}`` "expected
+    OPTIONAL").
 
     >>> _readable("error at 1:25: expected one of LATERAL, SERVICE, [_]")
     'error at 1:25: the query cannot go on like this here; expected one of: LATERAL, SERVICE'
     >>> _readable('error at 1:21: expected one of ",", ".", "}", [_]')
     'error at 1:21: the query cannot go on like this here; expected one of: , . }'
-    >>> _readable("error at 1:9: expected ['a' ..= 'z']")
-    'error at 1:9: the query cannot go on like this here'
+    >>> _readable("error at 1:27: expected OPTIONAL")
+    'error at 1:27: the query cannot go on like this here'
     """
     found = _EXPECTED.match(message)
     if not found:
@@ -124,6 +127,6 @@ def _readable(message: str) -> str:
     text = f"{found[1]}the query cannot go on like this here"
     if marks and not words:
         return f"{text}; expected one of: {' '.join(marks)}"
-    if shown:
+    if len(shown) > 1:
         return f"{text}; expected one of: {', '.join(words + marks)}"
     return text

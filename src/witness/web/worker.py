@@ -6,9 +6,10 @@
   client timeout; past it, the client gets 408 Request Timeout and the connection is shut. Its
   body is bounded the same way where it is read (:mod:`witness.web.body`), and each write of
   an answer by the socket's timeout (:mod:`witness.web.http`).
-* **A share per client.** One client (IP address) may be sending at most
-  ``max_client_connections`` requests at once; one more is answered 429 at once, so that one
-  address cannot take the threads others need.
+* **A share per client.** One client (IP address) may have at most
+  ``max_client_connections`` requests in progress at once (each holds one of the worker's
+  threads while it is received, answered and sent); one more is answered 429 at once, so that
+  one address cannot take the threads others need.
 * **Our words for malformed requests.** A request line or headers too long, a malformed
   chunked body: answered in plain text saying what was wrong and what to do (send a long
   query with POST), logged as one line, never with a traceback. A client that stops reading
@@ -70,6 +71,8 @@ class Worker(ThreadWorker):  # type: ignore[misc]
         threading.Thread(target=self._cut_slow_requests, daemon=True, name="witness-watch").start()
 
     def handle(self, conn: Any) -> Any:
+        """One request of ``conn``, in one of the worker's threads: refused at once if its
+        client already holds its share of the threads."""
         client = conn.client[0] if isinstance(conn.client, tuple) else ""
         limit = self.settings.max_client_connections
         with self._watch:
@@ -79,23 +82,31 @@ class Worker(ThreadWorker):  # type: ignore[misc]
                 self._arriving[conn] = time.monotonic() + self.settings.client_timeout
         if refused:
             message = (
-                f"This client is already sending {limit} requests (--max-client-connections); "
-                "send this one when one of them is complete."
+                f"This client already has {limit} requests in progress "
+                "(--max-client-connections); send this one when one of them is answered."
             )
             self._refuse(conn.sock, _plain("429 Too Many Requests", message, retry_after=1))
-            self.log.info("Refused a request from %s: %d requests already arriving", client, limit)
+            self.log.info(
+                "Refused a request from %s: %d requests already in progress", client, limit
+            )
             return False
         try:
             return super().handle(conn)
         finally:
-            self._arrived(conn, client)
+            with self._watch:
+                self._arriving.pop(conn, None)
+                self._by_client[client] -= 1
+                if self._by_client[client] <= 0:
+                    del self._by_client[client]
 
     def handle_request(self, req: Any, conn: Any) -> Any:
-        client = conn.client[0] if isinstance(conn.client, tuple) else ""
-        self._arrived(conn, client)
+        with self._watch:
+            self._arriving.pop(conn, None)  # its line and headers are in: the body's reader
+            # (witness.web.body) and the socket's timeout bound the rest
         try:
             return super().handle_request(req, conn)
         except TimeoutError:
+            client = conn.client[0] if isinstance(conn.client, tuple) else ""
             self.log.info("%s stopped reading its answer to %s %s", client, req.method, req.path)
             return False
 
@@ -120,13 +131,6 @@ class Worker(ThreadWorker):  # type: ignore[misc]
         answered 503), so that the worker can exit."""
         self.wsgi.extensions["witness"].close()
 
-    def _arrived(self, conn: Any, client: str) -> None:
-        with self._watch:
-            if self._arriving.pop(conn, None) is not None:
-                self._by_client[client] -= 1
-                if self._by_client[client] <= 0:
-                    del self._by_client[client]
-
     def _cut_slow_requests(self) -> None:
         timeout = self.settings.client_timeout
         message = (
@@ -140,7 +144,8 @@ class Worker(ThreadWorker):  # type: ignore[misc]
                 late = [conn for conn, due in self._arriving.items() if due < now]
             for conn in late:
                 client = conn.client[0] if isinstance(conn.client, tuple) else ""
-                self._arrived(conn, client)
+                with self._watch:
+                    self._arriving.pop(conn, None)
                 self.log.info("Cut off %s: its request took over %g s to arrive", client, timeout)
                 self._refuse(conn.sock, _plain("408 Request Timeout", message))
 
