@@ -99,6 +99,8 @@ def commands(data: Data, args: argparse.Namespace) -> Iterator[tuple[str, list[s
             str(args.web_workers),
             "--timeout",
             str(args.timeout),
+            # The bench's clients all come from one address and stand for many clients.
+            *("--max-client-queries", "0", "--max-client-connections", "0"),
         ]
         if args.web_threads:
             command += ["--web-threads", str(args.web_threads)]

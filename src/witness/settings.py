@@ -75,14 +75,14 @@ class Settings:
         default=4,
         metadata={
             "help": "Queries one client (IP address) may have running or waiting at once "
-            "(429 beyond)."
+            "(429 beyond); 0: no limit."
         },
     )
     max_client_connections: int = field(
         default=8,
         metadata={
             "help": "Requests one client (IP address) may have in progress at once, each "
-            "being received or answered (429 beyond)."
+            "being received or answered (429 beyond); 0: no limit."
         },
     )
     client_timeout: float = field(

@@ -76,7 +76,7 @@ class Worker(ThreadWorker):  # type: ignore[misc]
         client = conn.client[0] if isinstance(conn.client, tuple) else ""
         limit = self.settings.max_client_connections
         with self._watch:
-            refused = self._by_client[client] >= limit
+            refused = 0 < limit <= self._by_client[client]
             if not refused:
                 self._by_client[client] += 1
                 self._arriving[conn] = time.monotonic() + self.settings.client_timeout
