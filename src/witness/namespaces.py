@@ -38,16 +38,28 @@ class WIT(DefinedNamespace):
 
     # Classes
     Award: URIRef  # a prize, medal or honour as a resource (subclass of schema:Intangible)
+    GroupOfPeople: URIRef  # people a source names only together (subclass of schema:Organization)
     Programme: URIRef  # a curated series of films or events (subclass of schema:EventSeries)
 
     # Relations between resources
     awardReceived: URIRef  # an award a person or organisation has won (close to schema:award)
     conferredBy: URIRef  # the organisation that gives an award (under prov:wasAttributedTo)
+    endedBy: URIRef  # what brought a period or state of affairs to its end (Wikidata P1534)
+    firstOfItsKindAbout: URIRef  # a subject a work was the first of its kind about (schema:about)
     followUpTo: URIRef  # the earlier work this work follows up (Wikidata P155)
     inAssociationWith: URIRef  # what a programme is presented with (under dcterms:relation)
+    inOppositionTo: URIRef  # what a protest or movement opposes (under dcterms:relation)
+    latestRelease: URIRef  # the most recent work released as of the source (cf. Wikidata P800)
+    medium: URIRef  # a medium or field an artist works in (Wikidata P101)
+    membersNationality: URIRef  # the country a group's members are nationals of (Wikidata P27)
+    perpetrator: URIRef  # who carried out an event such as a disappearance (Wikidata P8031)
+    remoteDirector: URIRef  # a director who directed from afar (under schema:director)
+    toldFromPerspectiveOf: URIRef  # whose point of view a work tells its story from
+    victim: URIRef  # who an event such as a disappearance was done to (Wikidata P8032)
 
     # Literal values
     daysDetained: URIRef  # days a person was held in a detention (xsd:integer)
+    decade: URIRef  # the decade something took place in, as its first year (xsd:gYear)
     medicalWorkersDeployed: URIRef  # medical workers brought in to respond to an event
     namesCollectedMoreThan: URIRef  # figure that the number of names collected exceeds
     numberOfDisappeared: URIRef  # people forcibly disappeared in an event (xsd:integer)
