@@ -152,6 +152,26 @@ def test_clients_that_never_read_their_answers_hold_no_worker(server: LiveServer
             sock.close()
 
 
+def test_clients_that_never_close_stall_no_one(server: LiveServer) -> None:
+    """Ten clients read their answer (``Connection: close``) and keep their end open. The
+    server waits for each to close in that request's thread, not on the loop every other
+    connection needs: another client's kept-alive connection is not dropped meanwhile."""
+    with client("127.0.0.8") as session:
+        assert session.get(server.url + "/health", timeout=60).status_code == 200
+        held = []
+        for n in range(10):
+            sock = connect(server, f"127.0.2.{n + 1}")
+            sock.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            held.append(sock)
+        try:
+            time.sleep(0.5)
+            for _ in range(5):
+                assert session.get(server.url + "/health", timeout=60).status_code == 200
+        finally:
+            for sock in held:
+                sock.close()
+
+
 def test_half_sent_requests_hold_no_thread(server: LiveServer) -> None:
     """Forty-eight requests that stop half way (headers or body): past eight at once from
     one address they are refused (429), the eight are cut off after the client timeout

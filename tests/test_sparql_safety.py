@@ -62,8 +62,8 @@ def guarded(archive_store: Path, serve_shared: Callable[..., LiveServer]) -> Ite
     """A server with a 2 s deadline and two query workers, shared by this module's tests.
 
     Its tests stand for many clients, all on one address here: it lets one address have 16
-    queries and 32 requests in progress at once. Tests that stop, crash or kill its workers wait until it has two idle
-    ones again.
+    queries and 32 requests in progress at once. Tests that stop, crash or kill its workers
+    wait until it has two idle ones again.
     """
     server = serve_shared(
         archive_store,

@@ -14,6 +14,9 @@
   chunked body: answered in plain text saying what was wrong and what to do (send a long
   query with POST), logged as one line, never with a traceback. A client that stops reading
   an answer is logged as one line too.
+* **Closing off the event loop.** A connection that is done is closed gracefully in its
+  request's thread (:func:`_linger`), not on gunicorn's event loop, where a client that
+  never closes its side would stall every other connection.
 * **A clean stop.** On SIGTERM the worker stops accepting; requests in flight have
   :data:`GRACE` seconds to finish, then their queries are stopped and they are answered 503
   (:class:`~witness.errors.Stopping`), and the worker exits with its query workers.
@@ -37,6 +40,12 @@ GRACE = 5.0
 WATCH = 0.25
 """Seconds between looks for requests that take too long to arrive."""
 
+LINGER = 2.0
+"""Seconds a closed connection waits for its client to close its side."""
+
+DRAIN = 64 * 1024
+"""Most bytes read and dropped from a client while waiting for it to close."""
+
 REQUEST_LINE = 8190
 """Longest request line read (gunicorn's most): a query longer than fits goes in a POST."""
 
@@ -54,6 +63,30 @@ def _plain(status: str, message: str, *, retry_after: int | None = None) -> byte
     if retry_after is not None:
         headers.append(f"Retry-After: {retry_after}")
     return ("\r\n".join(headers) + "\r\n\r\n").encode() + body
+
+
+def _linger(connection: socket.socket) -> None:
+    """Close the sending side of a connection that is done, and wait (at most
+    :data:`LINGER` s) for the client to close its own, dropping what it still sends, so that
+    the answer's end is not lost to a reset (RFC 9112, section 9.6).
+
+    gunicorn does this too, but on its event loop: a client that never closes would stall
+    every other connection of the worker for two seconds. Here it happens in the request's
+    own thread, which counts towards its client's share; gunicorn's own close then finds
+    the connection shut and returns at once.
+    """
+    deadline = time.monotonic() + LINGER
+    drained = 0
+    with contextlib.suppress(OSError):
+        connection.shutdown(socket.SHUT_WR)
+        while drained < DRAIN and (remaining := deadline - time.monotonic()) > 0:
+            connection.settimeout(remaining)
+            data = connection.recv(65536)
+            if not data:
+                break
+            drained += len(data)
+    with contextlib.suppress(OSError):
+        connection.shutdown(socket.SHUT_RD)
 
 
 class Worker(ThreadWorker):  # type: ignore[misc]
@@ -91,7 +124,10 @@ class Worker(ThreadWorker):  # type: ignore[misc]
             )
             return False
         try:
-            return super().handle(conn)
+            keep = super().handle(conn)
+            if not keep:
+                _linger(conn.sock)
+            return keep
         finally:
             with self._watch:
                 self._arriving.pop(conn, None)
