@@ -1,0 +1,126 @@
+"""The browser's index of the live build, opened for reading (see :mod:`witness.browse.index`).
+
+:class:`Catalogs` finds the index of whichever build is live and opens it read-only, one
+SQLite connection per thread. A live build without an index (made by an older Witness, or
+built without the browser's deriver) gets one made in the background, once, under the lock of
+:func:`witness.dataset.derived.ensure`; a request that needs it waits a bounded time, then is
+told to come back (:class:`IndexNotReady`, HTTP 503 with ``Retry-After``).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+from witness.browse.index import BrowseIndex
+from witness.dataset.derived import artefact, ensure
+from witness.dataset.store import StoreLocation
+from witness.errors import StoreError, WitnessError
+from witness.iris import Iris
+
+CHUNK = 500
+"""Most values bound in one ``IN (...)`` (SQLite allows 32,766 parameters)."""
+
+
+class IndexNotReady(WitnessError):
+    """The browser's index of the live build is being made; ask again in a few seconds."""
+
+    retry_after = 10
+
+
+class Catalog:
+    """The browser's index of one build; each thread gets its own read-only connection."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._local = threading.local()
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        found: sqlite3.Connection | None = getattr(self._local, "db", None)
+        if found is None:
+            try:
+                found = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+            except sqlite3.Error as error:
+                raise StoreError(f"Cannot open the browser's index {self.path}: {error}") from None
+            self._local.db = found
+        return found
+
+    def rows(self, sql: str, parameters: Iterable[object] = ()) -> list[tuple[object, ...]]:
+        """The rows of a query of ours (values always bound as parameters)."""
+        try:
+            return self.db.execute(sql, tuple(parameters)).fetchall()
+        except sqlite3.Error as error:
+            raise StoreError(f"The browser's index {self.path} cannot be read: {error}") from None
+
+    def chunked(
+        self, sql: str, values: Iterable[str], before: Iterable[object] = ()
+    ) -> Iterator[tuple[object, ...]]:
+        """The rows of ``sql`` (whose ``{marks}`` is an ``IN`` list) for ``values``, a chunk
+        of them at a time."""
+        unique = list(dict.fromkeys(values))
+        for start in range(0, len(unique), CHUNK):
+            chunk = unique[start : start + CHUNK]
+            yield from self.rows(sql.format(marks=", ".join("?" * len(chunk))), [*before, *chunk])
+
+
+class Catalogs:
+    """The index of the live build of a store, made first if the build has none."""
+
+    def __init__(
+        self, location: StoreLocation, iris: Iris, log: Callable[[str], None] = lambda _: None
+    ) -> None:
+        self.location = location
+        self.deriver = BrowseIndex(iris)
+        self.log = log
+        self._open: dict[Path, Catalog] = {}
+        self._making: dict[Path, threading.Thread] = {}
+        self._lock = threading.Lock()
+
+    def live(self, wait: float) -> Catalog:
+        """The live build's index; waits up to ``wait`` seconds if it must be made.
+
+        :raises StoreError: if there is no store, or the index cannot be made.
+        :raises IndexNotReady: if it is still being made after ``wait`` seconds.
+        """
+        build = self.location.live_build()
+        path = artefact(self.location, build, self.deriver)
+        with self._lock:
+            found = self._open.get(path)
+            if found is None and path.exists():
+                found = self._open[path] = Catalog(path)
+                self._forget(keep=path)
+            if found is not None:
+                return found
+            maker = self._making.get(build)
+            if maker is None or not maker.is_alive():
+                errors: list[StoreError] = []
+                maker = threading.Thread(
+                    target=self._make, args=(build, errors), daemon=True, name="witness-index"
+                )
+                self._making[build] = maker
+                maker.start()
+        maker.join(wait)
+        if path.exists():
+            return self.live(wait)
+        if maker.is_alive():
+            raise IndexNotReady(
+                "The browser's index of this build is being made; ask again in "
+                f"{IndexNotReady.retry_after} s."
+            )
+        raise StoreError(f"The browser's index of the build {build.name} could not be made.")
+
+    def _make(self, build: Path, errors: list[StoreError]) -> None:
+        self.log(f"The build {build.name} has no browser index: making it.")
+        try:
+            ensure(self.location, self.deriver, build, self.log)
+        except StoreError as error:
+            self.log(str(error))
+            errors.append(error)
+
+    def _forget(self, keep: Path) -> None:
+        """Drop the catalogs of builds that are no longer live (their files may go)."""
+        for path in [path for path in self._open if path != keep]:
+            del self._open[path]

@@ -1,0 +1,183 @@
+"""The listings of the browser: one table per kind of resource, with the columns that matter
+for that kind (films: title, year, runtime, director...), sortable and paged.
+
+A listing is declared here as data (:data:`LISTINGS`): its path (``/films``), the named
+queries that give its rows (``queries/listing-*.rq``, each a SELECT of ``?entity`` and some
+of the columns) and its columns. The rows are computed once per build, into the browser's
+index (:mod:`witness.browse.index`), with a sort key per column, so that a page of any
+listing, sorted by any column, is one indexed SQLite query however large the store
+(datasette's tables are the model: sortable columns by link, every page also as CSV).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Kind(Enum):
+    """How a column's values are shown and sorted."""
+
+    LABEL = "label"
+    """The entity's own label (the first column, linking to its page)."""
+    TEXT = "text"
+    """Literals, shown as they are read (dates and durations made readable)."""
+    NUMBER = "number"
+    """Numbers, sorted as numbers."""
+    LINK = "link"
+    """Other resources, shown by their labels and linked."""
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    """The variable of the listing's queries that gives it, and its name in CSV and JSON."""
+    heading: str
+    kind: Kind
+
+
+@dataclass(frozen=True)
+class Listing:
+    name: str
+    """Its path (``/films``) and the name of its table."""
+    title: str
+    singular: str
+    description: str
+    queries: tuple[str, ...]
+    """Named queries giving ``?entity`` and some of the columns, merged by entity."""
+    columns: tuple[Column, ...]
+    classes: tuple[str, ...]
+    """The classes whose entities it lists (an entity page links back to the listing of its
+    type); their subclasses count too."""
+    default_sort: str = "label"
+
+    def column(self, key: str) -> Column | None:
+        return next((column for column in self.columns if column.key == key), None)
+
+
+SCHEMA = "http://schema.org/"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+LABEL = Column("label", "Name", Kind.LABEL)
+LINKS = Column("links", "Links", Kind.NUMBER)
+
+LISTINGS: tuple[Listing, ...] = (
+    Listing(
+        "films",
+        "Films",
+        "film",
+        "Every film, with its year, running time and director.",
+        ("listing-films",),
+        (
+            Column("label", "Title", Kind.LABEL),
+            Column("year", "Year", Kind.TEXT),
+            Column("minutes", "Runtime (minutes)", Kind.NUMBER),
+            Column("director", "Director", Kind.LINK),
+        ),
+        (SCHEMA + "Movie",),
+        "year",
+    ),
+    Listing(
+        "people",
+        "People",
+        "person",
+        "Every person, with when and where they were born and how many resources they are "
+        "linked to.",
+        ("listing-people", "listing-links-people"),
+        (
+            LABEL,
+            Column("born", "Born", Kind.TEXT),
+            Column("birthplace", "Place of birth", Kind.LINK),
+            LINKS,
+        ),
+        (SCHEMA + "Person",),
+    ),
+    Listing(
+        "organizations",
+        "Organisations",
+        "organisation",
+        "Every organisation, with the organisation it belongs to and how many resources it is "
+        "linked to.",
+        ("listing-organizations", "listing-links-organizations"),
+        (LABEL, Column("parent", "Part of", Kind.LINK), LINKS),
+        (SCHEMA + "Organization",),
+    ),
+    Listing(
+        "events",
+        "Events",
+        "event",
+        "Every event (exhibitions, screenings and festivals included), with its dates and place.",
+        ("listing-events",),
+        (
+            LABEL,
+            Column("start", "Starts", Kind.TEXT),
+            Column("end", "Ends", Kind.TEXT),
+            Column("place", "Place", Kind.LINK),
+        ),
+        (SCHEMA + "Event",),
+        "start",
+    ),
+    Listing(
+        "exhibitions",
+        "Exhibitions",
+        "exhibition",
+        "Every exhibition, with its dates, place and funders.",
+        ("listing-exhibitions",),
+        (
+            LABEL,
+            Column("start", "Starts", Kind.TEXT),
+            Column("end", "Ends", Kind.TEXT),
+            Column("place", "Place", Kind.LINK),
+            Column("funder", "Funders", Kind.LINK),
+        ),
+        (SCHEMA + "ExhibitionEvent",),
+        "start",
+    ),
+    Listing(
+        "places",
+        "Places",
+        "place",
+        "Every place, with the place it lies in and how many resources it is linked to.",
+        ("listing-places", "listing-links-places"),
+        (LABEL, Column("within", "In", Kind.LINK), LINKS),
+        (SCHEMA + "Place",),
+    ),
+    Listing(
+        "topics",
+        "Topics",
+        "topic",
+        "Every topic the works and events are about, with how many resources it is linked to.",
+        ("listing-topics", "listing-links-topics"),
+        (LABEL, LINKS),
+        (SKOS + "Concept",),
+    ),
+    Listing(
+        "sources",
+        "Sources",
+        "source",
+        "Every source document the statements are drawn from, with its kind, publisher and date.",
+        ("listing-sources",),
+        (
+            Column("label", "Title", Kind.LABEL),
+            Column("kind", "Kind", Kind.LINK),
+            Column("publisher", "Publisher", Kind.LINK),
+            Column("published", "Published", Kind.TEXT),
+        ),
+        (),
+    ),
+)
+"""Every listing, in the order the site's navigation shows them."""
+
+BY_NAME = {listing.name: listing for listing in LISTINGS}
+
+
+def listing_for(classes: set[str]) -> Listing | None:
+    """The listing the entity of these classes (its types and their superclasses) belongs
+    to: the most specific one (exhibitions before events).
+
+    >>> listing_for({SCHEMA + "ExhibitionEvent", SCHEMA + "Event"}).name
+    'exhibitions'
+    """
+    for listing in sorted(LISTINGS, key=lambda listing: listing.name != "exhibitions"):
+        if classes & set(listing.classes):
+            return listing
+    return None

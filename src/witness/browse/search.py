@@ -1,0 +1,146 @@
+"""Search: names, other names, titles, descriptions and labels, ranked, filtered by type.
+
+The index is SQLite FTS5 (:mod:`witness.browse.index`): its ``unicode61`` tokeniser with
+``remove_diacritics 2`` folds case and accents, so "vaclav havel" finds "Václav Havel"; every
+word typed is matched as a prefix (FTS5's ``"word" *``, section 3.4 of its documentation), so
+"corona" finds "Coronation" while it is being typed; hits are ranked by FTS5's ``bm25`` with a
+name weighing :data:`WEIGHTS` times a description. Words are handed to FTS5 as quoted strings,
+so nothing typed is read as FTS5 query syntax (``AND``, ``NEAR``, ``-``, ``:``...).
+
+bm25 alone cannot rank a name that most resources share ("Ai Weiwei" in a graph about him): a
+word found in more than half of them weighs next to nothing (FTS5 floors its inverse document
+frequency). So resources whose label *starts* with what was typed (the words in order, the last
+a prefix: FTS5's ``^`` phrase, :func:`leading`) come first, the shortest label first, so that
+the exact name leads; bm25 ranks the rest.
+
+>>> expression('vaclav  havel NEAR(x) -y')
+'"vaclav"* "havel"* "NEAR(x)"* "-y"*'
+>>> expression("  & ") is None
+True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from witness.browse.catalog import Catalog
+from witness.browse.labels import Labels, Named
+
+WEIGHTS = (10.0, 10.0, 4.0, 1.0)
+"""bm25 weights of the index's columns: label, names, other names, descriptions."""
+
+RANK = f"bm25(search, {', '.join(map(str, WEIGHTS))})"
+
+MAX_PAGE_SIZE = 100
+MAX_WORDS = 16
+"""Most words of a search that count (a longer text is cut, not refused)."""
+
+
+@dataclass(frozen=True)
+class Hit:
+    entity: Named
+    types: tuple[Named, ...]
+
+
+@dataclass(frozen=True)
+class TypeCount:
+    type: Named
+    count: int
+
+
+@dataclass(frozen=True)
+class Results:
+    text: str
+    type: Named | None
+    """The type the hits are filtered by, if any."""
+    total: int
+    """Hits in all (of the chosen type, if any)."""
+    page: int
+    size: int
+    hits: tuple[Hit, ...]
+    types: tuple[TypeCount, ...]
+    """How many hits of each type there are (before filtering by type)."""
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+
+def expression(text: str) -> str | None:
+    """The FTS5 query for ``text``: each word (as separated by spaces) a quoted prefix; None
+    if no word has a letter or digit."""
+    words = [word for word in text.split() if any(ch.isalnum() for ch in word)][:MAX_WORDS]
+    if not words:
+        return None
+    return " ".join('"' + word.replace('"', '""') + '"*' for word in words)
+
+
+def leading(text: str) -> str | None:
+    """The FTS5 query for labels that start with ``text``'s words, the last as a prefix.
+
+    >>> leading("ai wei")
+    'label : ^ "ai wei" *'
+    """
+    words = [word for word in text.split() if any(ch.isalnum() for ch in word)][:MAX_WORDS]
+    if not words:
+        return None
+    return 'label : ^ "' + " ".join(words).replace('"', '""') + '" *'
+
+
+def search(
+    catalog: Catalog, labels: Labels, text: str, *, type: str = "", page: int = 1, size: int = 20
+) -> Results:
+    """The ``page``-th page of hits for ``text`` (of class ``type`` if given), best first."""
+    size = max(1, min(size, MAX_PAGE_SIZE))
+    page = max(1, page)
+    chosen = labels.one(type) if type else None
+    query = expression(text)
+    if query is None:
+        return Results(text, chosen, 0, page, size, (), ())
+    counts = catalog.rows(
+        "SELECT ty.class, count(*) FROM search JOIN types ty ON ty.term = search.rowid "
+        "WHERE search MATCH ? GROUP BY ty.class ORDER BY 2 DESC, 1",
+        [query],
+    )
+    filter_join = "JOIN types ty ON ty.term = t.id AND ty.class = ? " if type else ""
+    filter_value = [type] if type else []
+    total = catalog.rows(
+        f"SELECT count(*) FROM search JOIN terms t ON t.id = search.rowid {filter_join}"
+        "WHERE search MATCH ?",
+        [*filter_value, query],
+    )[0][0]
+    found = catalog.rows(
+        f"SELECT t.id, t.iri FROM search JOIN terms t ON t.id = search.rowid {filter_join}"
+        "WHERE search MATCH ? ORDER BY CASE WHEN t.id IN "
+        "(SELECT rowid FROM search WHERE search MATCH ?) THEN length(t.label) ELSE 1e9 END, "
+        f"{RANK}, t.label LIMIT ? OFFSET ?",
+        [*filter_value, query, leading(text), size, (page - 1) * size],
+    )
+    ids = [str(row[0]) for row in found]
+    types: dict[str, list[str]] = {}
+    for term, cls in catalog.chunked(
+        "SELECT t.iri, ty.class FROM types ty JOIN terms t ON t.id = ty.term "
+        "WHERE ty.term IN ({marks})",
+        ids,
+    ):
+        types.setdefault(str(term), []).append(str(cls))
+    iris = [str(row[1]) for row in found]
+    named = labels.of([*iris, *(cls for classes in types.values() for cls in classes)])
+    named.update(labels.of(str(row[0]) for row in counts))
+    hits = tuple(
+        Hit(named[iri], tuple(sorted((named[c] for c in types.get(iri, [])), key=_text)))
+        for iri in iris
+    )
+    return Results(
+        text,
+        chosen,
+        int(str(total)),
+        page,
+        size,
+        hits,
+        tuple(TypeCount(named[str(cls)], int(str(count))) for cls, count in counts),
+    )
+
+
+def _text(named: Named) -> str:
+    return named.text.casefold()
