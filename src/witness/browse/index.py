@@ -60,7 +60,8 @@ TOKENIZER = "unicode61 remove_diacritics 2"
 TABLES = f"""
 CREATE TABLE terms (
     id INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE, label TEXT, inverse TEXT,
-    description TEXT, searchable INTEGER NOT NULL DEFAULT 0);
+    description TEXT, searchable INTEGER NOT NULL DEFAULT 0,
+    label_language TEXT, label_is_name INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE types (term INTEGER NOT NULL, class TEXT NOT NULL);
 CREATE TABLE classes (class TEXT PRIMARY KEY, entities INTEGER NOT NULL, listing TEXT);
 CREATE TABLE graphs (graph TEXT NOT NULL, source TEXT NOT NULL);
@@ -163,8 +164,8 @@ class _Writer:
         searchable = (self.iris.entity(""), self.iris.source(""))
         every = dict.fromkeys([*self.labels, *names, *others, *inverses, *types])
         self.db.executemany(
-            "INSERT INTO terms (id, iri, label, inverse, description, searchable) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO terms (id, iri, label, inverse, description, searchable, "
+            "label_language, label_is_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 (
                     self.id(iri),
@@ -173,6 +174,8 @@ class _Writer:
                     inverses[iri][1] if iri in inverses else None,
                     descriptions[iri][1] if iri in descriptions else None,
                     iri.startswith(searchable),
+                    self.labels[iri][0][2] if iri in self.labels else None,
+                    iri in self.labels and self.labels[iri][0][1] == 0,
                 )
                 for iri in every
             ),

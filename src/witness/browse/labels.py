@@ -30,6 +30,10 @@ class Named:
     inverse: str = ""
     """For a property: how it reads from its value back to its subject."""
     description: str = ""
+    language: str = ""
+    """The label's language tag ("" for none)."""
+    is_name: bool = False
+    """Whether the label is the resource's ``schema:name`` (not another labelling property)."""
 
 
 class Labels:
@@ -43,17 +47,28 @@ class Labels:
         """The label of each IRI (its slug or local name when it has none)."""
         wanted = list(dict.fromkeys(iris))
         found = {
-            str(iri): (str(label), str(inverse or ""), str(description or ""))
-            for iri, label, inverse, description in self.catalog.chunked(
-                "SELECT iri, label, inverse, description FROM terms WHERE iri IN ({marks})",
+            str(row[0]): row[1:]
+            for row in self.catalog.chunked(
+                "SELECT iri, label, inverse, description, label_language, label_is_name "
+                "FROM terms WHERE iri IN ({marks})",
                 wanted,
             )
         }
         named = {}
         for iri in wanted:
-            label, inverse, description = found.get(iri, (fallback(iri), "", ""))
-            inverse = inverse or f"{label} of"
-            named[iri] = Named(label, href(iri, self.iris.base) or "", iri, inverse, description)
+            label, inverse, description, language, is_name = found.get(
+                iri, (fallback(iri), "", "", "", 0)
+            )
+            text = str(label)
+            named[iri] = Named(
+                text,
+                href(iri, self.iris.base) or "",
+                iri,
+                str(inverse or f"{text} of"),
+                str(description or ""),
+                str(language or ""),
+                bool(is_name),
+            )
         return named
 
     def one(self, iri: str) -> Named:

@@ -11,8 +11,13 @@ listing, sorted by any column, is one indexed SQLite query however large the sto
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from enum import Enum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the index imports the listings to make them: no import at run time
+    from witness.browse.catalog import Catalog
 
 
 class Kind(Enum):
@@ -181,3 +186,100 @@ def listing_for(classes: set[str]) -> Listing | None:
         if classes & set(listing.classes):
             return listing
     return None
+
+
+# Reading a listing's pages ----------------------------------------------------------------------
+
+MAX_PAGE_SIZE = 500
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One value of a cell: its text, and its IRI for a resource ("" for a literal)."""
+
+    text: str
+    iri: str
+
+
+@dataclass(frozen=True)
+class Row:
+    iri: str
+    cells: dict[str, tuple[Cell, ...]]
+
+
+@dataclass(frozen=True)
+class Page:
+    listing: Listing
+    sort: str
+    descending: bool
+    page: int
+    size: int
+    total: int
+    rows: tuple[Row, ...]
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+
+def count(catalog: Catalog, listing: Listing) -> int:
+    """How many rows ``listing`` has."""
+    return int(str(catalog.rows(f"SELECT count(*) FROM listing_{listing.name}")[0][0]))
+
+
+def page(
+    catalog: Catalog,
+    listing: Listing,
+    *,
+    sort: str = "",
+    descending: bool = False,
+    number: int = 1,
+    size: int = 50,
+) -> Page:
+    """The ``number``-th page of ``listing`` sorted by column ``sort`` (its default if the
+    column is unknown), rows without a value last whichever the direction.
+    """
+    column = listing.column(sort) or listing.column(listing.default_sort) or listing.columns[0]
+    size = max(1, min(size, MAX_PAGE_SIZE))
+    number = max(1, number)
+    direction = "DESC" if descending else "ASC"
+    key = f"s_{column.key}"
+    found = catalog.rows(
+        f"SELECT t.iri, l.cells FROM listing_{listing.name} l JOIN terms t ON t.id = l.term "
+        f"ORDER BY {key} IS NULL, {key} {direction}, l.s_label {direction}, l.term "
+        "LIMIT ? OFFSET ?",
+        [size, (number - 1) * size],
+    )
+    rows = tuple(
+        Row(
+            str(iri),
+            {
+                key: tuple(Cell(text, value or "") for text, value in values)
+                for key, values in json.loads(str(cells)).items()
+            },
+        )
+        for iri, cells in found
+    )
+    return Page(listing, column.key, descending, number, size, count(catalog, listing), rows)
+
+
+def csv_header(listing: Listing) -> list[str]:
+    """The columns of a listing's CSV: the entity's IRI, then each column (and the IRIs of a
+    column of links)."""
+    header = ["iri"]
+    for column in listing.columns:
+        header.append(column.key)
+        if column.kind is Kind.LINK:
+            header.append(f"{column.key}_iri")
+    return header
+
+
+def csv_row(listing: Listing, row: Row) -> list[str]:
+    """A row of the CSV (several values of a cell joined by "; ")."""
+    values = [row.iri]
+    for column in listing.columns:
+        cells = row.cells.get(column.key, ())
+        values.append("; ".join(cell.text for cell in cells))
+        if column.kind is Kind.LINK:
+            values.append(" ".join(cell.iri for cell in cells))
+    return values
