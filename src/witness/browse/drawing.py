@@ -145,9 +145,7 @@ def _radius(drawing: Drawing, key: str) -> float:
     return 14.0 if key == drawing.centre else 9.0
 
 
-def _edge(
-    edge: Edge, places: dict[str, tuple[float, float]], drawing: Drawing, ident: str
-) -> str:
+def _edge(edge: Edge, places: dict[str, tuple[float, float]], drawing: Drawing, ident: str) -> str:
     (x1, y1), (x2, y2) = places[edge.source], places[edge.target]
     length = math.hypot(x2 - x1, y2 - y1) or 1.0
     start = _radius(drawing, edge.source) / length

@@ -77,7 +77,7 @@ class Value:
 class Group:
     """The values of one property in one direction: ``count`` in all, ``values`` shown."""
 
-    property: Named
+    predicate: Named
     direction: str
     count: int
     values: tuple[Value, ...]
@@ -86,7 +86,7 @@ class Group:
 
     @property
     def heading(self) -> str:
-        return self.property.text if self.direction == "out" else self.property.inverse
+        return self.predicate.text if self.direction == "out" else self.predicate.inverse
 
     @property
     def complete(self) -> bool:
@@ -142,7 +142,9 @@ class _Reader:
             found.setdefault((_text(row["direction"]), _text(row["property"])), []).append(row)
         return found
 
-    def page(self, direction: str, prop: str, after: str, size: int) -> tuple[list[Row], str | None]:
+    def page(
+        self, direction: str, prop: str, after: str, size: int
+    ) -> tuple[list[Row], str | None]:
         """The rows of up to ``size`` values of a group after ``after``, and where the next
         page starts (None if there is none)."""
         rows = select(
@@ -212,9 +214,7 @@ def _assemble(
     iris = [reader.this.value, *(prop for _, prop, _ in counts)]
     iris += [row["value"].value for row in every if isinstance(row["value"], ox.NamedNode)]
     iris += [s for graph in graphs for s in sources.get(graph, [graph])]
-    iris += [
-        row["value"].datatype.value for row in every if isinstance(row["value"], ox.Literal)
-    ]
+    iris += [row["value"].datatype.value for row in every if isinstance(row["value"], ox.Literal)]
     named_ = reader.labels.of(iris)
 
     def group(direction: str, prop: str, count: int, found: list[Row], after: str | None) -> Group:
@@ -241,8 +241,8 @@ def _assemble(
     out = [g for (d, _), g in built.items() if d == "out"]
     types = [value.link for value in built.get(("out", RDF_TYPE), _EMPTY).values if value.link]
     facts = [g for g in out if g.values and all(v.link is None for v in g.values)]
-    same = [g for g in out if g.property.iri in SAME_AS]
-    related = [g for g in out if g not in facts and g not in same and g.property.iri != RDF_TYPE]
+    same = [g for g in out if g.predicate.iri in SAME_AS]
+    related = [g for g in out if g not in facts and g not in same and g.predicate.iri != RDF_TYPE]
     incoming = [g for (d, _), g in built.items() if d == "in"]
     opened = group(page[0], page[1], _count(counts, page), page[2], page[3]) if page else None
     return Entity(
@@ -271,9 +271,7 @@ def _value(
     sources: dict[str, list[str]],
     named_: dict[str, Named],
 ) -> Value:
-    found = tuple(
-        dict.fromkeys(named_[s] for graph in graphs for s in sources.get(graph, [graph]))
-    )
+    found = tuple(dict.fromkeys(named_[s] for graph in graphs for s in sources.get(graph, [graph])))
     if isinstance(term, ox.Literal):
         datatype = term.datatype.value
         shown = "" if datatype in (XSD_STRING, LANG_STRING) else named_[datatype].text
@@ -292,7 +290,7 @@ def _value(
 
 
 def _fact_order(group: Group) -> tuple[int, str]:
-    iri = group.property.iri
+    iri = group.predicate.iri
     return (FIRST.index(iri) if iri in FIRST else len(FIRST), group.heading.casefold())
 
 

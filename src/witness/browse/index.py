@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from witness.browse.listings import LISTINGS, Kind, Listing, listing_for
+from witness.browse.listings import LISTINGS, Listing, listing_for
 from witness.browse.values import readable, sort_key
 from witness.iris import Iris
 from witness.namespaces import WIT
@@ -208,9 +208,10 @@ class _Writer:
         types: dict[str, dict[str, None]] = {}
         for quad in self.store.quads_for_pattern(None, RDF_TYPE, None, None):
             subject, cls = quad.subject, quad.object
-            if isinstance(subject, ox.NamedNode) and isinstance(cls, ox.NamedNode):
-                if subject.value.startswith(self.iris.base):
-                    types.setdefault(subject.value, {})[cls.value] = None
+            if not isinstance(subject, ox.NamedNode) or not isinstance(cls, ox.NamedNode):
+                continue
+            if subject.value.startswith(self.iris.base):
+                types.setdefault(subject.value, {})[cls.value] = None
         return types
 
     def _classes(self, types: dict[str, dict[str, None]]) -> None:
@@ -260,17 +261,15 @@ class _Writer:
         table = f"listing_{listing.name}"
         columns = ", ".join(sorts)
         self.db.execute(f"CREATE TABLE {table} (term INTEGER PRIMARY KEY, cells TEXT, {columns})")
-        rows = []
+        rows: list[tuple[object, ...]] = []
         for entity, row in cells.items():
             label = self.label(entity)
             row["label"] = {(label, entity, label.casefold()): None}
             values = {key: sorted(found, key=_order) for key, found in row.items()}
-            keys = []
-            for column in listing.columns:
-                first = values.get(column.key, [])
-                keys.append(first[0][2] if first else None)
+            firsts = [values.get(column.key, []) for column in listing.columns]
+            ordered = [first[0][2] if first else None for first in firsts]
             shown = {key: [[text, iri] for text, iri, _ in found] for key, found in values.items()}
-            rows.append((self.id(entity), json.dumps(shown, ensure_ascii=False), *keys))
+            rows.append((self.id(entity), json.dumps(shown, ensure_ascii=False), *ordered))
         marks = ", ".join("?" * (len(sorts) + 2))
         self.db.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
         for sort in sorts:

@@ -22,8 +22,8 @@ def schema_org(entity: Entity) -> str:
     if types:
         node["@type"] = types
     for group in (*entity.facts, *entity.outgoing):
-        iri = group.property.iri
-        if group.property.iri == RDF_TYPE or not iri.startswith(SCHEMA):
+        iri = group.predicate.iri
+        if group.predicate.iri == RDF_TYPE or not iri.startswith(SCHEMA):
             continue
         node[iri.removeprefix(SCHEMA)] = [_json(value) for value in group.values]
     if entity.identifiers:

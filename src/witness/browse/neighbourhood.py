@@ -1,5 +1,6 @@
 """The drawing of an entity's neighbourhood: the entity, what it links to and what links to
-it (one hop), and on request their own links (two hops), as a :class:`~witness.browse.drawing.Drawing`.
+it (one hop), and on request their own links (two hops), as a
+:class:`~witness.browse.drawing.Drawing`.
 
 A drawing stays readable at :data:`MOST` nodes. Beyond that, the largest groups of links (all
 the funders of an exhibition, ten thousand documents naming an organisation) become one node
@@ -68,7 +69,7 @@ def neighbourhood(
         drawing.add(_node(link, found, ""), 1)
         _link(drawing, group, this.iri, link.iri)
     for group in whole:
-        key = f"{group.direction}:{group.property.iri}"
+        key = f"{group.direction}:{group.predicate.iri}"
         text = f"{group.heading}: {group.count:,}"
         drawing.add(Node(key, text, group_href(group), "group", f"{text} (open the list)"), 1)
         _link(drawing, group, this.iri, key)
@@ -108,6 +109,6 @@ def _node(named_: Named, found: dict[str, str], kind_name: str) -> Node:
 
 def _link(drawing: Drawing, group: Group, this: str, other: str) -> None:
     if group.direction == "out":
-        drawing.link(this, other, group.property.text)
+        drawing.link(this, other, group.predicate.text)
     else:
-        drawing.link(other, this, group.property.text)
+        drawing.link(other, this, group.predicate.text)

@@ -27,9 +27,20 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 INTEGERS = {XSD + name for name in ("integer", "int", "long", "nonNegativeInteger", "short")}
 NUMBERS = INTEGERS | {XSD + "decimal", XSD + "double", XSD + "float"}
 
-MONTHS = (
-    "January February March April May June July August September October November December"
-).split()
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 _DURATION = re.compile(
     r"^P(?:(?P<y>\d+)Y)?(?:(?P<mo>\d+)M)?(?:(?P<d>\d+)D)?"

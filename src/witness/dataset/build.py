@@ -5,8 +5,8 @@ validated build parses every file once with pyoxigraph, validates, and loads tho
 quads. A build without validation streams each file straight into the store with
 pyoxigraph's bulk loader, as ``oxigraph load`` does. Either way the build ends with its
 manifest (:mod:`witness.dataset.manifest`): what it was made from and what it holds. Before
-the manifest, the callers' derivers make what lives beside the store (:mod:`witness.dataset.derived`:
-the search index...), so that it is swapped in with it.
+the manifest, the callers' derivers make what lives beside the store
+(:mod:`witness.dataset.derived`: the search index...), so that it is swapped in with it.
 """
 
 from __future__ import annotations
