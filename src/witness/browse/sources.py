@@ -1,10 +1,12 @@
 """What a source document's page shows: the document (its title, publisher, date, address,
-kind) and every statement drawn from it, grouped by subject, a page of subjects at a time.
+kind) and every statement drawn from it, grouped by subject, a page of subjects at a time; and
+the same for a named graph's page (the statements it holds).
 
 The document is read as any entity is (:mod:`witness.browse.entity`); its statements come from
-``source-statements.rq``, the statements of every named graph derived from it, subject by
-subject in the order of their IRIs (keyset paging: a page ends with a whole subject, and the
-next starts after it), so that a document of any size costs one bounded query per page.
+``source-statements.rq`` (every named graph derived from it) or ``graph-statements.rq`` (one
+graph), subject by subject in the order of their IRIs (keyset paging: a page ends with a whole
+subject, and the next starts after it), so that a document of any size costs one bounded query
+per page.
 """
 
 from __future__ import annotations
@@ -52,13 +54,21 @@ class Source:
 
 
 def source(
-    pool: Runs, catalog: Catalog, labels: Labels, iri: ox.NamedNode, after: str = ""
+    pool: Runs,
+    catalog: Catalog,
+    labels: Labels,
+    iri: ox.NamedNode,
+    after: str = "",
+    *,
+    graph: bool = False,
 ) -> Source | None:
-    """The page of the source document ``iri``; None if nothing is said about it."""
+    """The page of the source document ``iri`` (or of the named graph ``iri``, if ``graph``);
+    None if nothing is said about it."""
     document = entity(pool, catalog, labels, iri)
     if document is None:
         return None
-    rows = select(pool, named("source-statements"), {"source": iri, "after": ox.Literal(after)})
+    query, key = ("graph-statements", "g") if graph else ("source-statements", "source")
+    rows = select(pool, named(query), {key: iri, "after": ox.Literal(after)})
     following: str | None = None
     if len(rows) >= LIMIT:
         subjects = list(dict.fromkeys(str(row["s"].value) for row in rows if row["s"]))

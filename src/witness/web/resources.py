@@ -127,11 +127,15 @@ def _page(path: str, subject: ox.NamedNode, chosen: str) -> Response | None:
     found = services()
     catalog, labels = found.catalog(), found.labels()
     slug = path.lstrip("/").partition("/")[2]
-    if chosen == HTML and path.startswith("/source/"):
-        page = source(found.queries, catalog, labels, subject, request.args.get("after", ""))
+    if chosen == HTML and path.startswith(("/source/", "/graph/")):
+        graph = path.startswith("/graph/")
+        after = request.args.get("after", "")
+        page = source(found.queries, catalog, labels, subject, after, graph=graph)
         if page is None:
             return None
-        body = render_template("source.html", page=page, slug=slug, formats=_alternates(path))
+        body = render_template(
+            "source.html", page=page, slug=slug, graph=graph, formats=_alternates(path)
+        )
         return Response(body, mimetype="text/html")
     shown = entity(found.queries, catalog, labels, subject, _opened())
     if shown is None:
