@@ -212,7 +212,8 @@ def write(
         for triple in triples:
             first.setdefault(triple.subject, len(first))
         ordered = sorted(triples, key=lambda triple: first[triple.subject])
-        jsonld.write((ox.Quad(*triple, DEFAULT_GRAPH) for triple in ordered), text, prefixes)
+        quads = (ox.Quad(t.subject, t.predicate, t.object, DEFAULT_GRAPH) for t in ordered)
+        jsonld.write(quads, text, prefixes)
         out.write(text.getvalue().encode("utf-8"))
         return
     document: list[ox.Quad] | list[ox.Triple]
