@@ -8,8 +8,11 @@ back with pyld; the HTML is parsed with the standard library's ``html.parser``.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import subprocess
+import xml.etree.ElementTree as ET
 import sys
 from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
@@ -38,6 +41,7 @@ pytestmark = pytest.mark.filterwarnings(
 BASE = "https://w3id.org/witness/"
 SCHEMA = "http://schema.org/"
 THE_REST = BASE + "id/the-rest"
+SVG = "http://www.w3.org/2000/svg"
 
 TRICKY = '</script><script>alert("x")</script> <!-- <script> \'single\' "double" & שלום 艾未未'
 """A label that would end a script element, open an HTML comment, break attribute quoting,
@@ -320,3 +324,125 @@ def test_non_ascii_iri_is_served_at_its_percent_encoded_path(tricky: str) -> Non
     assert Literal("Café", lang="fr") in set(data.objects(URIRef(BASE + "id/café"), None))
     page = parse(html(tricky + "/id/caf%C3%A9"))
     assert page.h1 == "Café"
+
+
+# Every surface keeps the tricky label intact and escaped ----------------------------------------
+
+
+def test_tricky_label_in_search_json_csv_and_html(tricky: str) -> None:
+    found = requests.get(tricky + "/search.json", params={"q": "double"}, timeout=30).json()
+    assert found["results"][0]["label"] == TRICKY
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                requests.get(tricky + "/search.csv", params={"q": "double"}, timeout=30).text
+            )
+        )
+    )
+    assert rows[1][1] == TRICKY
+    page = html(tricky + "/search?q=%D7%A9%D7%9C%D7%95%D7%9D")  # שלום, the Hebrew other name
+    assert TRICKY in "".join(parse(page).text)
+    assert "<script>alert" not in page
+
+
+def test_tricky_label_in_listing_csv_and_html(tricky: str) -> None:
+    text = requests.get(tricky + "/people.csv", timeout=30).text
+    labels = [row["label"] for row in csv.DictReader(io.StringIO(text))]
+    assert TRICKY in labels and "Friend </script> of <!-- a friend" in labels
+    page = html(tricky + "/people")
+    assert "<script>alert" not in page
+    assert TRICKY in "".join(parse(page).text)
+
+
+def test_tricky_label_in_the_drawing(tricky: str) -> None:
+    response = requests.get(tricky + "/id/tricky.svg", timeout=30)
+    assert response.headers["Content-Type"].startswith("image/svg+xml")
+    root = ET.fromstring(response.content)  # well-formed: every label escaped
+    texts = ["".join(element.itertext()) for element in root.iter(f"{{{SVG}}}title")]
+    assert TRICKY in texts[1:] or any(TRICKY in text for text in texts), texts
+    assert any("Friend </script> of <!-- a friend" in text for text in texts)
+    assert not list(root.iter(f"{{{SVG}}}script"))
+
+
+def test_tricky_source_page(tricky: str) -> None:
+    page = html(tricky + "/source/tricky")
+    found = parse(page)
+    assert found.h1 == "A </script> & <b>source</b>"
+    assert TRICKY in "".join(found.text)
+    assert "<b>source</b>" not in page
+
+
+# A hub: thousands of links, grouped, counted and paged --------------------------------------------
+
+HUB_LINKS = 1_200
+
+
+@pytest.fixture(scope="module")
+def hub(
+    tmp_path_factory: pytest.TempPathFactory, serve_shared: Callable[..., LiveServer]
+) -> Iterator[str]:
+    """A server on a store where an organisation publishes 1,200 documents."""
+    root = tmp_path_factory.mktemp("hub")
+    (root / "data").mkdir()
+    documents = "\n".join(
+        f'    id:doc-{n:04d} a schema:Article ; schema:name "Document {n}"@en ; '
+        "schema:publisher id:hub ."
+        for n in range(HUB_LINKS)
+    )
+    (root / "data" / "hub.trig").write_text(
+        HUB_TRIG.replace("DOCUMENTS", documents), encoding="utf-8"
+    )
+    witness = str(Path(sys.executable).parent / "witness")
+    build = [witness, "build", "--store", str(root / "store"), "--data", str(root / "data")]
+    subprocess.run([*build, "--no-validate"], check=True, capture_output=True)
+    server = serve_shared(root / "store")
+    yield server.url
+    server.stop()
+
+
+HUB_TRIG = """
+@prefix schema: <http://schema.org/> .
+@prefix id: <https://w3id.org/witness/id/> .
+@prefix graph: <https://w3id.org/witness/graph/> .
+@prefix source: <https://w3id.org/witness/source/> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+graph:hub {
+    id:hub a schema:Organization ; schema:name "Hub Press"@en .
+DOCUMENTS
+}
+graph:sources { graph:hub prov:wasDerivedFrom source:hub . source:hub a schema:Dataset . }
+"""
+
+
+def test_a_hub_page_groups_counts_and_pages_its_links(hub: str) -> None:
+    page = parse(html(hub + "/id/hub"))
+    assert "publisher of 1,200" in page.headings
+    shown = [link for link, _ in page.links if link.startswith("/id/doc-")]
+    assert 0 < len(shown) <= 50, "a preview of the group, not 1,200 rows"
+    everything = next(link for link, text in page.links if text.startswith("All 1,200"))
+    first = parse(html(hub + everything))
+    preview = set(shown)
+    first_docs = {link for link, _ in first.links if link.startswith("/id/doc-")} - preview
+    following = next(link for link, text in first.links if text.startswith("Next"))
+    second = parse(html(hub + following))
+    second_docs = {link for link, _ in second.links if link.startswith("/id/doc-")} - preview
+    assert len(first_docs | preview) == 200 and len(second_docs) == 200
+    assert not set(first_docs) & set(second_docs)
+    assert max(first_docs) < min(second_docs)
+
+
+def test_a_hub_drawing_groups_what_it_cannot_show(hub: str) -> None:
+    root = ET.fromstring(requests.get(hub + "/id/hub.svg", timeout=30).content)
+    labels = ["".join(t.itertext()) for t in root.iter(f"{{{SVG}}}text")]
+    assert "publisher of: 1,200" in labels
+    assert len(list(root.iter(f"{{{SVG}}}circle"))) < 60
+
+
+def test_unknown_entity_is_404_offering_the_search(url: str) -> None:
+    response = requests.get(url + "/id/coronatoin", headers={"Accept": "text/html"}, timeout=30)
+    assert response.status_code == 404
+    assert 'action="/search"' in response.text
+    assert 'href="/id/coronation"' in response.text, "a similar slug is suggested"
+    plain = requests.get(url + "/id/coronatoin.ttl", timeout=30)
+    assert plain.status_code == 404 and "Did you mean" in plain.text
+    assert requests.get(url + "/id/coronatoin.svg", timeout=30).status_code == 404

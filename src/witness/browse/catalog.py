@@ -48,10 +48,13 @@ class Catalog:
             self._local.db = found
         return found
 
-    def rows(self, sql: str, parameters: Iterable[object] = ()) -> list[tuple[object, ...]]:
+    def rows(
+        self, sql: str, parameters: Iterable[object] | dict[str, object] = ()
+    ) -> list[tuple[object, ...]]:
         """The rows of a query of ours (values always bound as parameters)."""
+        bound = parameters if isinstance(parameters, dict) else tuple(parameters)
         try:
-            return self.db.execute(sql, tuple(parameters)).fetchall()
+            return self.db.execute(sql, bound).fetchall()
         except sqlite3.Error as error:
             raise StoreError(f"The browser's index {self.path} cannot be read: {error}") from None
 

@@ -6,8 +6,9 @@ It holds what every browser page needs fast, whatever the size of the store:
   properties), with its label chosen by the one rule of :mod:`witness.publish.labels`, its
   inverse label (``wit:inverseLabel``, for properties), its description and whether search
   finds it;
-* ``search``: a full-text index (SQLite FTS5, a contentless table keyed by ``terms.id``) of
-  their labels, names, other names and descriptions, tokenised by FTS5's ``unicode61`` with
+* ``names`` and ``texts``: full-text indexes (SQLite FTS5, contentless tables keyed by
+  ``terms.id``) of their labels, names and other names, and of their descriptions (apart, so
+  that a long description does not weigh down a name: FTS5's bm25 divides by a row's length), tokenised by FTS5's ``unicode61`` with
   ``remove_diacritics 2`` (so "vaclav" finds "Václav") and with prefix indexes for
   search-as-you-type; ranked by FTS5's bm25;
 * ``types`` and ``classes``: each entity's classes, how many entities each class has, and the
@@ -65,8 +66,9 @@ CREATE TABLE terms (
 CREATE TABLE types (term INTEGER NOT NULL, class TEXT NOT NULL);
 CREATE TABLE classes (class TEXT PRIMARY KEY, entities INTEGER NOT NULL, listing TEXT);
 CREATE TABLE graphs (graph TEXT NOT NULL, source TEXT NOT NULL);
-CREATE VIRTUAL TABLE search USING fts5(
-    label, name, other, text, content='', tokenize='{TOKENIZER}', prefix='2 3');
+CREATE VIRTUAL TABLE names USING fts5(
+    label, name, other, content='', tokenize='{TOKENIZER}', prefix='2 3');
+CREATE VIRTUAL TABLE texts USING fts5(text, content='', tokenize='{TOKENIZER}', prefix='2 3');
 """
 INDEXES = """
 CREATE INDEX types_term ON types (term);
@@ -181,17 +183,24 @@ class _Writer:
             ),
         )
         self.db.executemany(
-            "INSERT INTO search (rowid, label, name, other, text) VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO names (rowid, label, name, other) VALUES (?, ?, ?, ?)",
             (
                 (
                     self.ids[iri],
                     self.label(iri),
                     "\n".join(names.get(iri, ())),
                     "\n".join(others.get(iri, ())),
-                    "\n".join(texts.get(iri, ())),
                 )
                 for iri in every
-                if iri.startswith(searchable) and (iri in names or iri in others or iri in texts)
+                if iri.startswith(searchable)
+            ),
+        )
+        self.db.executemany(
+            "INSERT INTO texts (rowid, text) VALUES (?, ?)",
+            (
+                (self.ids[iri], "\n".join(found))
+                for iri, found in texts.items()
+                if iri.startswith(searchable)
             ),
         )
         self.db.executemany(

@@ -3,9 +3,10 @@
 The index is SQLite FTS5 (:mod:`witness.browse.index`): its ``unicode61`` tokeniser with
 ``remove_diacritics 2`` folds case and accents, so "vaclav havel" finds "Václav Havel"; every
 word typed is matched as a prefix (FTS5's ``"word" *``, section 3.4 of its documentation), so
-"corona" finds "Coronation" while it is being typed; hits are ranked by FTS5's ``bm25`` with a
-name weighing :data:`WEIGHTS` times a description. Words are handed to FTS5 as quoted strings,
-so nothing typed is read as FTS5 query syntax (``AND``, ``NEAR``, ``-``, ``:``...).
+"corona" finds "Coronation" while it is being typed; hits are ranked by FTS5's ``bm25``
+(:data:`WEIGHTS` for the label, names and other names), every match of a name above every
+match of a description only. Words are handed to FTS5 as quoted strings, so nothing typed is
+read as FTS5 query syntax (``AND``, ``NEAR``, ``-``, ``:``...).
 
 bm25 alone cannot rank a name that most resources share ("Ai Weiwei" in a graph about him): a
 word found in more than half of them weighs next to nothing (FTS5 floors its inverse document
@@ -26,10 +27,23 @@ from dataclasses import dataclass
 from witness.browse.catalog import Catalog
 from witness.browse.labels import Labels, Named
 
-WEIGHTS = (10.0, 10.0, 4.0, 1.0)
-"""bm25 weights of the index's columns: label, names, other names, descriptions."""
+WEIGHTS = (10.0, 10.0, 4.0)
+"""bm25 weights of the columns of the names index: label, names, other names."""
 
-RANK = f"bm25(search, {', '.join(map(str, WEIGHTS))})"
+DESCRIPTIONS = 1000.0
+"""Added to the score of a match in descriptions only, so that it ranks below every match of
+a name (bm25 scores of FTS5 are negative, better lower, and far smaller than this)."""
+
+HITS = f"""
+WITH found AS (
+    SELECT rowid AS id, bm25(names, {", ".join(map(str, WEIGHTS))}) AS score
+    FROM names WHERE names MATCH :query
+    UNION ALL
+    SELECT rowid, {DESCRIPTIONS} + bm25(texts) FROM texts WHERE texts MATCH :query
+),
+hits AS (SELECT id, min(score) AS score FROM found GROUP BY id)
+"""
+"""The hits for ``:query`` in names or descriptions, each once with its best score."""
 
 MAX_PAGE_SIZE = 100
 MAX_WORDS = 16
@@ -98,23 +112,26 @@ def search(
     if query is None:
         return Results(text, chosen, 0, page, size, (), ())
     counts = catalog.rows(
-        "SELECT ty.class, count(*) FROM search JOIN types ty ON ty.term = search.rowid "
-        "WHERE search MATCH ? GROUP BY ty.class ORDER BY 2 DESC, 1",
-        [query],
+        f"{HITS} SELECT ty.class, count(*) FROM hits JOIN types ty ON ty.term = hits.id "
+        "GROUP BY ty.class ORDER BY 2 DESC, 1",
+        {"query": query},
     )
-    filter_join = "JOIN types ty ON ty.term = t.id AND ty.class = ? " if type else ""
-    filter_value = [type] if type else []
+    chosen_type = "JOIN types ty ON ty.term = t.id AND ty.class = :type " if type else ""
     total = catalog.rows(
-        f"SELECT count(*) FROM search JOIN terms t ON t.id = search.rowid {filter_join}"
-        "WHERE search MATCH ?",
-        [*filter_value, query],
+        f"{HITS} SELECT count(*) FROM hits JOIN terms t ON t.id = hits.id {chosen_type}",
+        {"query": query, "type": type},
     )[0][0]
     found = catalog.rows(
-        f"SELECT t.id, t.iri FROM search JOIN terms t ON t.id = search.rowid {filter_join}"
-        "WHERE search MATCH ? ORDER BY CASE WHEN t.id IN "
-        "(SELECT rowid FROM search WHERE search MATCH ?) THEN length(t.label) ELSE 1e9 END, "
-        f"{RANK}, t.label LIMIT ? OFFSET ?",
-        [*filter_value, query, leading(text), size, (page - 1) * size],
+        f"{HITS} SELECT t.id, t.iri FROM hits JOIN terms t ON t.id = hits.id {chosen_type}"
+        "ORDER BY CASE WHEN t.id IN (SELECT rowid FROM names WHERE names MATCH :leading) "
+        "THEN length(t.label) ELSE 1e9 END, hits.score, t.label LIMIT :size OFFSET :skip",
+        {
+            "query": query,
+            "type": type,
+            "leading": leading(text),
+            "size": size,
+            "skip": (page - 1) * size,
+        },
     )
     ids = [str(row[0]) for row in found]
     types: dict[str, list[str]] = {}

@@ -126,7 +126,6 @@ def _page(path: str, subject: ox.NamedNode, chosen: str) -> Response | None:
     nothing is known about it."""
     found = services()
     catalog, labels = found.catalog(), found.labels()
-    slug = path.lstrip("/").partition("/")[2]
     if chosen == HTML and path.startswith(("/source/", "/graph/")):
         graph = path.startswith("/graph/")
         after = request.args.get("after", "")
@@ -134,7 +133,7 @@ def _page(path: str, subject: ox.NamedNode, chosen: str) -> Response | None:
         if page is None:
             return None
         body = render_template(
-            "source.html", page=page, slug=slug, graph=graph, formats=_alternates(path)
+            "source.html", page=page, page_path=quote(path), graph=graph, formats=_alternates(path)
         )
         return Response(body, mimetype="text/html")
     shown = entity(found.queries, catalog, labels, subject, _opened())
@@ -147,7 +146,7 @@ def _page(path: str, subject: ox.NamedNode, chosen: str) -> Response | None:
     body = render_template(
         "entity.html",
         entity=shown,
-        slug=slug,
+        page_path=quote(path),
         hops=hops,
         drawing=svg(drawing),
         svg_address=quote(variant_path(path, SVG)) + ("?hops=2" if hops == 2 else ""),
