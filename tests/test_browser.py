@@ -103,7 +103,9 @@ def test_an_archivists_walk(page: Page) -> None:
     about = page.locator("section.group", has=page.get_by_role("heading", name="about"))
     lockdown = about.locator("li", has=page.get_by_role("link", name="Wuhan lockdown", exact=True))
     expect(lockdown.locator("a.badge")).to_have_text(SKIRBALL)
-    expect(lockdown.locator("a.badge")).to_have_attribute("href", "/source/skirball-bearing-witness")
+    expect(lockdown.locator("a.badge")).to_have_attribute(
+        "href", "/source/skirball-bearing-witness"
+    )
     lockdown.get_by_role("link", name="Wuhan lockdown", exact=True).click()
     expect(page).to_have_url(re.compile(r"/id/wuhan-lockdown$"))
     page.get_by_role("navigation", name="Breadcrumbs").get_by_role("link", name="Events").click()
@@ -130,7 +132,9 @@ def test_search_filters_by_type(page: Page) -> None:
     page.goto("/search?q=ai+weiwei")
     page.get_by_role("navigation", name="Filter by type").get_by_role("link", name="film").click()
     expect(page.locator("p.summary")).to_contain_text("of the type film")
-    expect(page.locator("ol.hits .types")).to_have_text(["film"] * page.locator("ol.hits li").count())
+    expect(page.locator("ol.hits .types")).to_have_text(
+        ["film"] * page.locator("ol.hits li").count()
+    )
 
 
 def test_the_drawing_shows_the_films_as_labelled_links(page: Page) -> None:
@@ -179,7 +183,9 @@ def test_the_pages_work_without_javascript(browser: Browser, live_server: LiveSe
 
 
 @pytest.mark.parametrize("name", list(PAGE_TYPES))
-def test_every_page_type_is_accessible(browser: Browser, live_server: LiveServer, name: str) -> None:
+def test_every_page_type_is_accessible(
+    browser: Browser, live_server: LiveServer, name: str
+) -> None:
     """axe-core finds no serious or critical violation; screenshots for people to look at."""
     for width, size in ((1280, "desktop"), (390, "phone")):
         for page in open_page(browser, live_server.url, width):

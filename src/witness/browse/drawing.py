@@ -2,8 +2,8 @@
 
 A :class:`Drawing` is nodes (labelled, coloured by kind, each a link) and edges (labelled with
 their property, with an arrow in their true direction); :func:`svg` lays it out with networkx
-(rings around a centre, relaxed by a seeded spring layout so the same graph is always drawn
-the same) and writes standalone SVG 1.1: colours are presentation attributes, not CSS, so the
+(rings around a centre, each ring in the order of the ring inside it, so the same graph is
+always drawn the same) and writes standalone SVG 1.1: colours are presentation attributes, not CSS, so the
 file reads the same downloaded as inline, and no ``style`` attribute is needed under the
 site's Content Security Policy. Every text is escaped; labels longer than :data:`LABEL` are
 cut, with the whole label in the node's ``<title>``. A legend names the kinds drawn.
@@ -14,6 +14,7 @@ has nodes and edges (paths, subgraphs) can be drawn the same way.
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass, field
 from html import escape
@@ -39,7 +40,11 @@ KINDS: dict[str, tuple[str, str]] = {
 against white for the coloured kinds, since a node's colour is its only sign of kind)."""
 
 WIDTH, HEIGHT = 960, 640
-MARGIN = 110
+MARGIN = 200
+"""Room left and right of the outer ring for its labels."""
+
+RINGS = ((1.0,), (0.0, 1.0), (0.0, 0.5, 1.0))
+"""The radius of each ring (a fraction of the room) when there are one, two or three."""
 
 
 @dataclass(frozen=True)
@@ -91,28 +96,36 @@ def layout(drawing: Drawing) -> dict[str, tuple[float, float]]:
     if drawing.centre is not None:
         shells = [[drawing.centre], *[[k for k in ring if k != drawing.centre] for ring in shells]]
         shells = [ring for ring in shells if ring]
-    if len(graph) == 1:
-        found = {next(iter(graph)): (0.0, 0.0)}
-    else:
-        found = nx.shell_layout(graph, shells or None)
-        if len(shells) > 2:
-            fixed = [drawing.centre] if drawing.centre is not None else None
-            found = nx.spring_layout(graph, pos=found, fixed=fixed, iterations=40, seed=7)
-    xs = [float(x) for x, _ in found.values()]
-    ys = [float(y) for _, y in found.values()]
-    span_x = max(max(xs) - min(xs), 1e-9)
-    span_y = max(max(ys) - min(ys), 1e-9)
-    return {
-        key: (
-            MARGIN + (float(x) - min(xs)) / span_x * (WIDTH - 2 * MARGIN)
-            if len(xs) > 1
-            else WIDTH / 2,
-            MARGIN / 2 + (float(y) - min(ys)) / span_y * (HEIGHT - 1.5 * MARGIN)
-            if len(ys) > 1
-            else HEIGHT / 2,
+    for inner, outer in itertools.pairwise(range(len(shells))):
+        # Each ring in the order of the nodes of the ring inside it that they link to, so
+        # that links between rings are short and rarely cross.
+        place = {key: index for index, key in enumerate(shells[inner])}
+        shells[outer].sort(
+            key=lambda key: min(
+                (place[other] for other in graph.neighbors(key) if other in place),
+                default=len(place),
+            )
         )
-        for key, (x, y) in found.items()
+    if len(graph) == 1:
+        return {next(iter(graph)): (WIDTH / 2, HEIGHT / 2)}
+    found = nx.shell_layout(graph, shells or None)
+    # networkx spaces the rings evenly from the centre; an inner ring of many nodes needs more
+    # room than that, so each ring is moved to its own radius (the outer one at the edge).
+    rings = [ring for ring in shells if ring]
+    radius = {
+        key: 0.0 if number == 0 and len(ring) == 1 else RINGS[min(len(rings), 3) - 1][number]
+        for number, ring in enumerate(rings)
+        for key in ring
     }
+    placed = {}
+    for key, (x, y) in found.items():
+        length = math.hypot(float(x), float(y)) or 1.0
+        scale = radius.get(key, 1.0) / length
+        placed[key] = (
+            WIDTH / 2 + float(x) * scale * (WIDTH / 2 - MARGIN),
+            HEIGHT / 2 + float(y) * scale * (HEIGHT / 2 - 40),
+        )
+    return placed
 
 
 def svg(drawing: Drawing, ident: str = "drawing") -> str:
@@ -135,6 +148,7 @@ def svg(drawing: Drawing, ident: str = "drawing") -> str:
     out.append('</g><g class="nodes">')
     for key, node in drawing.nodes.items():
         out.append(_node(node, places[key], key == drawing.centre))
+
     out.append("</g>")
     out.append(_legend(drawing))
     out.append("</svg>")
@@ -163,6 +177,7 @@ def _edge(edge: Edge, places: dict[str, tuple[float, float]], drawing: Drawing, 
 
 
 def _node(node: Node, place: tuple[float, float], centre: bool) -> str:
+    """A node, its label outside it, away from the middle of the drawing."""
     x, y = place
     colour = KINDS.get(node.kind, KINDS["other"])[1]
     radius = 14 if centre else 9
@@ -172,9 +187,18 @@ def _node(node: Node, place: tuple[float, float], centre: bool) -> str:
         ' stroke-width="2"/>'
     )
     weight = ' font-weight="700"' if centre else ""
+    dx, dy = x - WIDTH / 2, y - HEIGHT / 2
+    length = math.hypot(dx, dy)
+    if centre or length < 1:
+        tx, ty, anchor = x, y + radius + 16, "middle"
+    else:
+        ux, uy = dx / length, dy / length
+        anchor = "start" if ux > 0.35 else "end" if ux < -0.35 else "middle"
+        tx, ty = x + ux * (radius + 4), y + uy * (radius + 6) + (4 if abs(uy) < 0.9 else 0)
+        ty += 10 if uy >= 0.9 else -4 if uy <= -0.9 else 0
     text = (
-        f'<text x="{x:.1f}" y="{y + radius + 14:.1f}" font-size="13" fill="#1d1d1f"'
-        f' text-anchor="middle" paint-order="stroke" stroke="#ffffff" stroke-width="4"{weight}>'
+        f'<text x="{tx:.1f}" y="{ty:.1f}" font-size="13" fill="#1d1d1f"'
+        f' text-anchor="{anchor}" paint-order="stroke" stroke="#ffffff" stroke-width="4"{weight}>'
         f"{escape(_cut(node.label, LABEL))}</text>"
     )
     tooltip = f"<title>{escape(node.title or node.label)}</title>"
