@@ -3,10 +3,11 @@
 A :class:`Drawing` is nodes (labelled, coloured by kind, each a link) and edges (labelled with
 their property, with an arrow in their true direction); :func:`svg` lays it out with networkx
 (rings around a centre, each ring in the order of the ring inside it, so the same graph is
-always drawn the same) and writes standalone SVG 1.1: colours are presentation attributes, not CSS, so the
-file reads the same downloaded as inline, and no ``style`` attribute is needed under the
-site's Content Security Policy. Every text is escaped; labels longer than :data:`LABEL` are
-cut, with the whole label in the node's ``<title>``. A legend names the kinds drawn.
+always drawn the same) and writes standalone SVG 1.1: colours are presentation attributes,
+not CSS, so the file reads the same downloaded as inline, and no ``style`` attribute is
+needed under the site's Content Security Policy. Every text is escaped; labels longer than
+:data:`LABEL` are cut, with the whole label in the node's ``<title>``. A legend names the
+kinds drawn.
 
 The entity pages draw neighbourhoods (:mod:`witness.browse.neighbourhood`); anything else that
 has nodes and edges (paths, subgraphs) can be drawn the same way.

@@ -8,9 +8,9 @@ It holds what every browser page needs fast, whatever the size of the store:
   finds it;
 * ``names`` and ``texts``: full-text indexes (SQLite FTS5, contentless tables keyed by
   ``terms.id``) of their labels, names and other names, and of their descriptions (apart, so
-  that a long description does not weigh down a name: FTS5's bm25 divides by a row's length), tokenised by FTS5's ``unicode61`` with
-  ``remove_diacritics 2`` (so "vaclav" finds "Václav") and with prefix indexes for
-  search-as-you-type; ranked by FTS5's bm25;
+  that a long description does not weigh down a name: FTS5's bm25 divides by a row's
+  length), tokenised by FTS5's ``unicode61`` with ``remove_diacritics 2`` (so "vaclav" finds
+  "Václav") and with prefix indexes for search-as-you-type; ranked by FTS5's bm25;
 * ``types`` and ``classes``: each entity's classes, how many entities each class has, and the
   listing each class belongs to (through ``rdfs:subClassOf``);
 * ``graphs``: the source document each named graph is derived from;
