@@ -97,10 +97,15 @@ class BrowseIndex:
         try:
             db.execute("PRAGMA journal_mode = OFF")
             db.execute("PRAGMA synchronous = OFF")
+            db.execute("PRAGMA cache_size = -262144")  # 256 MiB while writing
             db.executescript(TABLES)
+            for table in ("names", "texts"):  # merge the full-text segments once, at the end
+                db.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('automerge', 0)")
             db.execute("BEGIN")
             _Writer(store, db, self.iris).write()
             db.execute("COMMIT")
+            for table in ("names", "texts"):
+                db.execute(f"INSERT INTO {table} ({table}) VALUES ('optimize')")
             db.executescript(INDEXES)
             db.execute("ANALYZE")
         except sqlite3.Error as error:
@@ -128,6 +133,7 @@ class _Writer:
         self.iris = iris
         self.ids: dict[str, int] = {}
         self.labels: dict[str, tuple[tuple[int, int, str, str], str]] = {}
+        self.cells: dict[ox.NamedNode | ox.BlankNode | ox.Literal, Cell] = {}
 
     def id(self, iri: str) -> int:
         found = self.ids.get(iri)
@@ -286,6 +292,12 @@ class _Writer:
 
     def _cell(self, term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Cell:
         """A value in a listing: its text, its IRI if it is one, and what it sorts by."""
+        found = self.cells.get(term)
+        if found is None:
+            found = self.cells[term] = self._new_cell(term)
+        return found
+
+    def _new_cell(self, term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Cell:
         if isinstance(term, ox.Literal):
             datatype = term.datatype.value
             return readable(term.value, datatype), None, sort_key(term.value, datatype)
