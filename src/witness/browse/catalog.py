@@ -43,6 +43,7 @@ class Catalog:
         if found is None:
             try:
                 found = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+                found.execute("PRAGMA temp_store = MEMORY")  # a search's hits
             except sqlite3.Error as error:
                 raise StoreError(f"Cannot open the browser's index {self.path}: {error}") from None
             self._local.db = found
@@ -55,6 +56,14 @@ class Catalog:
         bound = parameters if isinstance(parameters, dict) else tuple(parameters)
         try:
             return self.db.execute(sql, bound).fetchall()
+        except sqlite3.Error as error:
+            raise StoreError(f"The browser's index {self.path} cannot be read: {error}") from None
+
+    def scratch(self, sql: str, parameters: dict[str, object] | None = None) -> None:
+        """Run a statement on this connection's temporary tables (the index itself is
+        read-only): a search keeps its hits there while it counts and pages them."""
+        try:
+            self.db.execute(sql, parameters or {})
         except sqlite3.Error as error:
             raise StoreError(f"The browser's index {self.path} cannot be read: {error}") from None
 

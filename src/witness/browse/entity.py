@@ -9,10 +9,12 @@ with the source documents that state it.
 It is read in steps, each a named query run in the query pool with the entity bound:
 ``entity-groups.rq`` counts the values of every property in each direction; an entity with
 few statements (:data:`SMALL`) then has them all read at once (``entity-statements.rq``);
-a larger one has each group read a page at a time (``entity-out-page.rq``,
-``entity-in-page.rq``: keyset paging on the value's text), so an organisation with ten
-thousand incoming links costs a few small queries. Labels of properties, types, values and
-sources come from the browser's index (:mod:`witness.browse.labels`), never from the store.
+a larger one has each group read a page at a time (``entity-out-rows.rq``,
+``entity-in-rows.rq`` in the store's index order, which keeps a value's rows together, with a
+``LIMIT``), so an organisation with ten thousand incoming links costs a few small queries. A
+statement that a thousand documents make names the first few and counts the others. Labels of
+properties, types, values and sources come from the browser's index
+(:mod:`witness.browse.labels`), never from the store.
 """
 
 from __future__ import annotations
@@ -44,6 +46,15 @@ PREVIEW = 25
 PAGE = 200
 """Values of a group shown per page when it is opened on its own."""
 
+PREVIEW_ROWS = 300
+"""Rows read for a group's preview (a value has a row per document stating it)."""
+
+PAGE_ROWS = 2000
+"""Rows read for a page of a group opened on its own."""
+
+SOURCES = 6
+"""Documents named on one statement; the others are counted."""
+
 FIRST = (SCHEMA + "name", SCHEMA + "alternateName", SCHEMA + "description")
 """Facts shown first, in this order; the others by their labels."""
 
@@ -71,6 +82,9 @@ class Value:
     language: str
     sources: tuple[Named, ...]
     datatype_iri: str = ""
+    more_sources: int = 0
+    """Documents stating it beyond those in :attr:`sources` (at least so many: a page reads
+    a bounded number of rows)."""
 
 
 @dataclass(frozen=True)
@@ -81,8 +95,8 @@ class Group:
     direction: str
     count: int
     values: tuple[Value, ...]
-    after: str | None = None
-    """Where the next page starts (None: this is the last)."""
+    following: int | None = None
+    """The row the next page starts at (None: this is the last)."""
 
     @property
     def heading(self) -> str:
@@ -143,28 +157,33 @@ class _Reader:
         return found
 
     def page(
-        self, direction: str, prop: str, after: str, size: int
-    ) -> tuple[list[Row], str | None]:
-        """The rows of up to ``size`` values of a group after ``after``, and where the next
-        page starts (None if there is none)."""
-        rows = select(
+        self, direction: str, prop: str, skip: int, size: int, rows: int
+    ) -> tuple[list[Row], int | None]:
+        """The rows of up to ``size`` whole values of a group, from the ``skip``-th row, read
+        ``rows`` at most; and the row the next page starts at (None: this is the last)."""
+        found = select(
             self.pool,
-            named(f"entity-{direction}-page"),
-            {"this": self.this, "property": ox.NamedNode(prop), "after": ox.Literal(after)},
+            paged(f"entity-{direction}-rows", rows, skip),
+            {"this": self.this, "property": ox.NamedNode(prop)},
         )
         kept: list[Row] = []
         seen: list[str] = []
-        for row in rows:
-            key = _text(row["value"])
+        for number, row in enumerate(found):
+            key = str(row["value"])
             if not seen or seen[-1] != key:
                 if len(seen) == size:
-                    return kept, seen[-1]
+                    return kept, skip + number
                 seen.append(key)
             kept.append(row)
-        if len(rows) == 1000 and len(seen) > 1:  # the limit cut the last value short
-            last = seen[-1]
-            return [row for row in kept if _text(row["value"]) != last], seen[-2]
-        return kept, None
+        return kept, skip + len(found) if len(found) == rows else None
+
+
+def paged(name: str, limit: int, offset: int) -> str:
+    """The named query ``name`` with ``LIMIT`` and ``OFFSET`` (SPARQL 1.1 Query, sections
+    15.4 and 15.5, which take integers in the text: no binding can stand for them). The two
+    numbers are computed here and pass through ``int``; nothing a request sends reaches the
+    query's text."""
+    return f"{named(name)}\nLIMIT {int(limit)} OFFSET {max(int(offset), 0)}"
 
 
 def entity(
@@ -172,37 +191,32 @@ def entity(
     catalog: Catalog,
     labels: Labels,
     this: ox.NamedNode,
-    opened: tuple[str, str, str] | None = None,
+    opened: tuple[str, str, int] | None = None,
 ) -> Entity | None:
     """The page of ``this``; None if nothing is said about it. ``opened`` is a group to show
-    a page at a time: ``(direction, property IRI, after)``."""
+    a page at a time: ``(direction, property IRI, first row)``."""
     reader = _Reader(pool, catalog, labels, this)
     counts = reader.groups()
     if not counts:
         return None
     rows: dict[tuple[str, str], list[Row]] = {}
-    cursors: dict[tuple[str, str], str | None] = {}
     if sum(count for _, _, count in counts) <= SMALL:
         rows = reader.everything()
     else:
-        for direction, prop, count in counts:
-            wanted = count if prop == RDF_TYPE else PREVIEW
-            rows[direction, prop], cursors[direction, prop] = reader.page(
-                direction, prop, "", wanted
-            )
-    page: tuple[str, str, list[Row], str | None] | None = None
+        for direction, prop, _ in counts:
+            rows[direction, prop], _ = reader.page(direction, prop, 0, PREVIEW, PREVIEW_ROWS)
+    page: tuple[str, str, list[Row], int | None] | None = None
     if opened is not None and (opened[0], opened[1]) in {(d, p) for d, p, _ in counts}:
-        found, after = reader.page(opened[0], opened[1], opened[2], PAGE)
-        page = (opened[0], opened[1], found, after)
-    return _assemble(reader, counts, rows, cursors, page)
+        found, following = reader.page(opened[0], opened[1], opened[2], PAGE, PAGE_ROWS)
+        page = (opened[0], opened[1], found, following)
+    return _assemble(reader, counts, rows, page)
 
 
 def _assemble(
     reader: _Reader,
     counts: list[tuple[str, str, int]],
     rows: dict[tuple[str, str], list[Row]],
-    cursors: dict[tuple[str, str], str | None],
-    page: tuple[str, str, list[Row], str | None] | None,
+    page: tuple[str, str, list[Row], int | None] | None,
 ) -> Entity:
     every = [row for found in rows.values() for row in found] + (page[2] if page else [])
     graphs = {_text(row["g"]) for row in every if row.get("g") is not None}
@@ -217,7 +231,7 @@ def _assemble(
     iris += [row["value"].datatype.value for row in every if isinstance(row["value"], ox.Literal)]
     named_ = reader.labels.of(iris)
 
-    def group(direction: str, prop: str, count: int, found: list[Row], after: str | None) -> Group:
+    def group(direction: str, prop: str, count: int, found: list[Row], alone: bool) -> Group:
         values: dict[str, tuple[ox.NamedNode | ox.BlankNode | ox.Literal, list[str]]] = {}
         for row in found:
             value = row["value"]
@@ -226,16 +240,14 @@ def _assemble(
             if row.get("g") is not None:
                 entry[1].append(_text(row["g"]))
         shown = [_value(term, graphs_, sources, named_) for term, graphs_ in values.values()]
-        if after is None and len(rows.get((direction, prop), [])) == len(found):
+        if len(shown) >= count:  # the whole group: in the order of its labels
             shown.sort(key=lambda value: (value.text.casefold(), value.lexical))
-        alone = page is not None and (direction, prop) == page[:2] and found is page[2]
         limit = len(shown) if prop == RDF_TYPE else PAGE if alone else PREVIEW
-        return Group(named_[prop], direction, count, tuple(shown[:limit]), after if alone else None)
+        following = page[3] if alone and page else None
+        return Group(named_[prop], direction, count, tuple(shown[:limit]), following)
 
     built = {
-        (direction, prop): group(
-            direction, prop, count, rows.get((direction, prop), []), cursors.get((direction, prop))
-        )
+        (direction, prop): group(direction, prop, count, rows.get((direction, prop), []), False)
         for direction, prop, count in counts
     }
     out = [g for (d, _), g in built.items() if d == "out"]
@@ -244,7 +256,7 @@ def _assemble(
     same = [g for g in out if g.predicate.iri in SAME_AS]
     related = [g for g in out if g not in facts and g not in same and g.predicate.iri != RDF_TYPE]
     incoming = [g for (d, _), g in built.items() if d == "in"]
-    opened = group(page[0], page[1], _count(counts, page), page[2], page[3]) if page else None
+    opened = group(page[0], page[1], _count(counts, page), page[2], True) if page else None
     return Entity(
         this=named_[reader.this.value],
         types=tuple(sorted(types, key=lambda t: t.text.casefold())),
@@ -261,7 +273,7 @@ def _assemble(
 _EMPTY = Group(Named("", "", ""), "out", 0, ())
 
 
-def _count(counts: list[tuple[str, str, int]], page: tuple[str, str, list[Row], str | None]) -> int:
+def _count(counts: list[tuple[str, str, int]], page: tuple[str, str, list[Row], int | None]) -> int:
     return next(count for d, p, count in counts if (d, p) == page[:2])
 
 
@@ -271,7 +283,9 @@ def _value(
     sources: dict[str, list[str]],
     named_: dict[str, Named],
 ) -> Value:
-    found = tuple(dict.fromkeys(named_[s] for graph in graphs for s in sources.get(graph, [graph])))
+    every = list(dict.fromkeys(s for graph in graphs for s in sources.get(graph, [graph])))
+    found = tuple(named_[s] for s in every[:SOURCES])
+    more = len(every) - len(found)
     if isinstance(term, ox.Literal):
         datatype = term.datatype.value
         shown = "" if datatype in (XSD_STRING, LANG_STRING) else named_[datatype].text
@@ -283,10 +297,12 @@ def _value(
             term.language or "",
             found,
             datatype,
+            more,
         )
     if isinstance(term, ox.NamedNode):
-        return Value(named_[term.value].text, named_[term.value], term.value, "", "", found)
-    return Value(term.value, Named(term.value, "", ""), term.value, "", "", found)
+        link = named_[term.value]
+        return Value(link.text, link, term.value, "", "", found, more_sources=more)
+    return Value(term.value, Named(term.value, "", ""), term.value, "", "", found, "", more)
 
 
 def _fact_order(group: Group) -> tuple[int, str]:

@@ -10,9 +10,11 @@ read as FTS5 query syntax (``AND``, ``NEAR``, ``-``, ``:``...).
 
 bm25 alone cannot rank a name that most resources share ("Ai Weiwei" in a graph about him): a
 word found in more than half of them weighs next to nothing (FTS5 floors its inverse document
-frequency). So resources whose label *starts* with what was typed (the words in order, the last
-a prefix: FTS5's ``^`` phrase, :func:`leading`) come first, the shortest label first, so that
-the exact name leads; bm25 ranks the rest.
+frequency), and the scores tie. Ties (to three decimals) go to the shorter label, so that the
+exact name leads ("Ai Weiwei" before "Ai Weiwei's blog").
+
+The hits of a search are found once, into a temporary table of the reading connection, then
+counted, counted by type and paged from there.
 
 >>> expression('vaclav  havel NEAR(x) -y')
 '"vaclav"* "havel"* "NEAR(x)"* "-y"*'
@@ -34,16 +36,18 @@ DESCRIPTIONS = 1000.0
 """Added to the score of a match in descriptions only, so that it ranks below every match of
 a name (bm25 scores of FTS5 are negative, better lower, and far smaller than this)."""
 
-HITS = f"""
-WITH found AS (
+FOUND = f"""
+INSERT INTO temp.hits (id, score)
+SELECT id, min(score) FROM (
     SELECT rowid AS id, bm25(names, {", ".join(map(str, WEIGHTS))}) AS score
     FROM names WHERE names MATCH :query
     UNION ALL
     SELECT rowid, {DESCRIPTIONS} + bm25(texts) FROM texts WHERE texts MATCH :query
-),
-hits AS (SELECT id, min(score) AS score FROM found GROUP BY id)
+)
+GROUP BY id
 """
-"""The hits for ``:query`` in names or descriptions, each once with its best score."""
+"""Fills ``temp.hits`` with the hits for ``:query`` in names or descriptions, each once with
+its best score: found once per search, then counted, counted by type and paged."""
 
 MAX_PAGE_SIZE = 100
 MAX_WORDS = 16
@@ -89,18 +93,6 @@ def expression(text: str) -> str | None:
     return " ".join('"' + word.replace('"', '""') + '"*' for word in words)
 
 
-def leading(text: str) -> str | None:
-    """The FTS5 query for labels that start with ``text``'s words, the last as a prefix.
-
-    >>> leading("ai wei")
-    'label : ^ "ai wei" *'
-    """
-    words = [word for word in text.split() if any(ch.isalnum() for ch in word)][:MAX_WORDS]
-    if not words:
-        return None
-    return 'label : ^ "' + " ".join(words).replace('"', '""') + '" *'
-
-
 def search(
     catalog: Catalog, labels: Labels, text: str, *, type: str = "", page: int = 1, size: int = 20
 ) -> Results:
@@ -111,27 +103,22 @@ def search(
     query = expression(text)
     if query is None:
         return Results(text, chosen, 0, page, size, (), ())
+    catalog.scratch("CREATE TEMP TABLE IF NOT EXISTS hits (id INTEGER PRIMARY KEY, score REAL)")
+    catalog.scratch("DELETE FROM temp.hits")
+    catalog.scratch(FOUND, {"query": query})
     counts = catalog.rows(
-        f"{HITS} SELECT ty.class, count(*) FROM hits JOIN types ty ON ty.term = hits.id "
-        "GROUP BY ty.class ORDER BY 2 DESC, 1",
-        {"query": query},
+        "SELECT ty.class, count(*) FROM temp.hits h CROSS JOIN types ty ON ty.term = h.id "
+        "GROUP BY ty.class ORDER BY 2 DESC, 1"
     )
     chosen_type = "JOIN types ty ON ty.term = t.id AND ty.class = :type " if type else ""
     total = catalog.rows(
-        f"{HITS} SELECT count(*) FROM hits JOIN terms t ON t.id = hits.id {chosen_type}",
-        {"query": query, "type": type},
+        f"SELECT count(*) FROM temp.hits h CROSS JOIN terms t ON t.id = h.id {chosen_type}",
+        {"type": type},
     )[0][0]
     found = catalog.rows(
-        f"{HITS} SELECT t.id, t.iri FROM hits JOIN terms t ON t.id = hits.id {chosen_type}"
-        "ORDER BY CASE WHEN t.id IN (SELECT rowid FROM names WHERE names MATCH :leading) "
-        "THEN length(t.label) ELSE 1e9 END, hits.score, t.label LIMIT :size OFFSET :skip",
-        {
-            "query": query,
-            "type": type,
-            "leading": leading(text),
-            "size": size,
-            "skip": (page - 1) * size,
-        },
+        f"SELECT t.id, t.iri FROM temp.hits h CROSS JOIN terms t ON t.id = h.id {chosen_type}"
+        "ORDER BY round(h.score, 3), length(t.label), t.label LIMIT :size OFFSET :skip",
+        {"type": type, "size": size, "skip": (page - 1) * size},
     )
     ids = [str(row[0]) for row in found]
     types: dict[str, list[str]] = {}

@@ -4,9 +4,9 @@ the same for a named graph's page (the statements it holds).
 
 The document is read as any entity is (:mod:`witness.browse.entity`); its statements come from
 ``source-statements.rq`` (every named graph derived from it) or ``graph-statements.rq`` (one
-graph), subject by subject in the order of their IRIs (keyset paging: a page ends with a whole
-subject, and the next starts after it), so that a document of any size costs one bounded query
-per page.
+graph), in the store's index order, which keeps a subject's statements together: a page is
+:data:`LIMIT` statements at most, ends with a whole subject, and the next starts at the row
+after it, so that a document of any size costs one bounded query per page.
 """
 
 from __future__ import annotations
@@ -16,15 +16,14 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from witness.browse.catalog import Catalog
-from witness.browse.entity import Entity, entity
+from witness.browse.entity import Entity, entity, paged
 from witness.browse.labels import Labels, Named
 from witness.browse.values import readable
-from witness.queries import named
 from witness.sparql.endpoint import select
 from witness.sparql.pool import Runs
 
 LIMIT = 1000
-"""Statements per query (``source-statements.rq``'s ``LIMIT``)."""
+"""Statements read per page."""
 
 ADDRESS = "http://schema.org/url"
 
@@ -49,8 +48,8 @@ class Source:
     address: str
     """The document's own address (``schema:url``), where it is known."""
     subjects: tuple[Subject, ...]
-    after: str | None
-    """Where the next page of subjects starts (None: this is the last)."""
+    following: int | None
+    """The row the next page of subjects starts at (None: this is the last)."""
 
 
 def source(
@@ -58,7 +57,7 @@ def source(
     catalog: Catalog,
     labels: Labels,
     iri: ox.NamedNode,
-    after: str = "",
+    skip: int = 0,
     *,
     graph: bool = False,
 ) -> Source | None:
@@ -68,13 +67,13 @@ def source(
     if document is None:
         return None
     query, key = ("graph-statements", "g") if graph else ("source-statements", "source")
-    rows = select(pool, named(query), {key: iri, "after": ox.Literal(after)})
-    following: str | None = None
+    rows = select(pool, paged(query, LIMIT, skip), {key: iri})
+    following: int | None = None
     if len(rows) >= LIMIT:
-        subjects = list(dict.fromkeys(str(row["s"].value) for row in rows if row["s"]))
-        if len(subjects) > 1:
-            following = subjects[-2]
-            rows = [row for row in rows if row["s"] and row["s"].value != subjects[-1]]
+        last = rows[-1]["s"]
+        whole = [row for row in rows if row["s"] != last]
+        rows = whole or rows  # a subject with more statements than a page: cut it
+        following = skip + len(rows)
     iris: list[str] = []
     for row in rows:
         for key in ("s", "p", "o"):

@@ -68,6 +68,7 @@ def build(
             raise NotConforming(report.text(iris.prefixes()), report)
     location = StoreLocation(settings.store)
     with location.new_build() as target:
+        store: ox.Store | None = None
         try:
             store = ox.Store(str(target))
             if validate:
@@ -79,10 +80,13 @@ def build(
             count = len(store)
             graphs = sum(1 for _ in store.named_graphs())
             derived = derive_all(store, location.derived(target), derivers)
-            del store
             replace(manifest, statements=count, graphs=graphs).write(location.derived(target))
         except OSError as error:
             raise StoreError(f"Cannot write the store at {target}: {error}") from None
+        finally:
+            # Closed before the build is swapped in, or removed if it failed: the database
+            # must not be open (and writing its logs) while its directory is deleted.
+            del store
     return BuildResult(
         store=location.current,
         files=len(files),

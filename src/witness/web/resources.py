@@ -128,8 +128,8 @@ def _page(path: str, subject: ox.NamedNode, chosen: str) -> Response | None:
     catalog, labels = found.catalog(), found.labels()
     if chosen == HTML and path.startswith(("/source/", "/graph/")):
         graph = path.startswith("/graph/")
-        after = request.args.get("after", "")
-        page = source(found.queries, catalog, labels, subject, after, graph=graph)
+        skip = whole("skip", 0, 0, 1 << 40)
+        page = source(found.queries, catalog, labels, subject, skip, graph=graph)
         if page is None:
             return None
         body = render_template(
@@ -156,12 +156,13 @@ def _page(path: str, subject: ox.NamedNode, chosen: str) -> Response | None:
     return Response(body, mimetype="text/html")
 
 
-def _opened() -> tuple[str, str, str] | None:
-    """The group of links asked for on its own (``?in=IRI`` or ``?out=IRI``, from ``after``)."""
+def _opened() -> tuple[str, str, int] | None:
+    """The group of links asked for on its own (``?in=IRI`` or ``?out=IRI``, from the row
+    ``skip``)."""
     for direction in ("out", "in"):
         wanted = request.args.get(direction)
         if wanted:
-            return direction, wanted, request.args.get("after", "")
+            return direction, wanted, whole("skip", 0, 0, 1 << 40)
     return None
 
 
