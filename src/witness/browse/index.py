@@ -58,6 +58,9 @@ TEXTS = (
 
 TOKENIZER = "unicode61 remove_diacritics 2"
 
+LAST = "x'ff'"
+"""What a listing's missing value sorts as, ascending: a BLOB, after every number and text."""
+
 TABLES = f"""
 CREATE TABLE terms (
     id INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE, label TEXT, inverse TEXT,
@@ -66,6 +69,7 @@ CREATE TABLE terms (
 CREATE TABLE types (term INTEGER NOT NULL, class TEXT NOT NULL);
 CREATE TABLE classes (class TEXT PRIMARY KEY, entities INTEGER NOT NULL, listing TEXT);
 CREATE TABLE graphs (graph TEXT NOT NULL, source TEXT NOT NULL);
+CREATE TABLE listings (name TEXT PRIMARY KEY, rows INTEGER NOT NULL);
 CREATE VIRTUAL TABLE names USING fts5(
     label, name, other, content='', tokenize='{TOKENIZER}', prefix='2 3');
 CREATE VIRTUAL TABLE texts USING fts5(text, content='', tokenize='{TOKENIZER}', prefix='2 3');
@@ -288,7 +292,14 @@ class _Writer:
         marks = ", ".join("?" * (len(sorts) + 2))
         self.db.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
         for sort in sorts:
+            # Rows without a value come last either way: ascending by the value with a BLOB
+            # (which SQLite sorts after numbers and text) for none; descending by the value
+            # itself (NULL sorts first, so last backwards). An index for each order.
             self.db.execute(f"CREATE INDEX {table}_{sort} ON {table} ({sort}, term)")
+            self.db.execute(
+                f"CREATE INDEX {table}_{sort}_up ON {table} (coalesce({sort}, {LAST}), term)"
+            )
+        self.db.execute("INSERT INTO listings VALUES (?, ?)", (listing.name, len(rows)))
 
     def _cell(self, term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Cell:
         """A value in a listing: its text, its IRI if it is one, and what it sorts by."""

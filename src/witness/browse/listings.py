@@ -222,7 +222,8 @@ class Page:
 
 def count(catalog: Catalog, listing: Listing) -> int:
     """How many rows ``listing`` has."""
-    return int(str(catalog.rows(f"SELECT count(*) FROM listing_{listing.name}")[0][0]))
+    found = catalog.rows("SELECT rows FROM listings WHERE name = ?", [listing.name])
+    return int(str(found[0][0])) if found else 0
 
 
 def page(
@@ -240,12 +241,12 @@ def page(
     column = listing.column(sort) or listing.column(listing.default_sort) or listing.columns[0]
     size = max(1, min(size, MAX_PAGE_SIZE))
     number = max(1, number)
-    direction = "DESC" if descending else "ASC"
     key = f"s_{column.key}"
+    # Missing values last either way, in the order of an index (witness.browse.index).
+    order = f"{key} DESC, l.term DESC" if descending else f"coalesce({key}, x'ff'), l.term"
     found = catalog.rows(
-        f"SELECT t.iri, l.cells FROM listing_{listing.name} l JOIN terms t ON t.id = l.term "
-        f"ORDER BY {key} IS NULL, {key} {direction}, l.s_label {direction}, l.term "
-        "LIMIT ? OFFSET ?",
+        f"SELECT t.iri, l.cells FROM listing_{listing.name} l CROSS JOIN terms t ON t.id = l.term "
+        f"ORDER BY {order} LIMIT ? OFFSET ?",
         [size, (number - 1) * size],
     )
     rows = tuple(
