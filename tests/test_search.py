@@ -115,3 +115,9 @@ def test_opensearch_description_is_linked_from_every_page(url: str) -> None:
     answer = requests.get(suggest.replace("{searchTerms}", "corona"), timeout=30).json()
     assert answer[0] == "corona" and answer[1][0] == "Coronation"
     assert answer[3][0] == url + "/id/coronation"
+
+
+def test_the_server_made_the_missing_index_and_said_so(live_server: LiveServer) -> None:
+    """The session's store is built without the browser's deriver, as an older Witness would
+    have: ``witness serve`` makes the index before serving, and says so."""
+    assert "Made browse-1.sqlite for the build" in live_server.log.read_text()

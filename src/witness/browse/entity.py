@@ -19,7 +19,7 @@ properties, types, values and sources come from the browser's index
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pyoxigraph as ox
 
@@ -126,11 +126,6 @@ class Entity:
     incoming: tuple[Group, ...]
     opened: Group | None = None
     """The group asked for on its own, a page at a time."""
-    neighbours: dict[str, Named] = field(default_factory=dict)
-
-    @property
-    def statements(self) -> int:
-        return sum(group.count for group in (*self.facts, *self.outgoing, *self.incoming))
 
 
 Row = dict[str, ox.NamedNode | ox.BlankNode | ox.Literal | None]
@@ -266,7 +261,6 @@ def _assemble(
         outgoing=tuple(sorted(related, key=lambda g: g.heading.casefold())),
         incoming=tuple(sorted(incoming, key=lambda g: g.heading.casefold())),
         opened=opened,
-        neighbours=named_,
     )
 
 
