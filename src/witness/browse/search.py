@@ -111,10 +111,14 @@ def search(
         "GROUP BY ty.class ORDER BY 2 DESC, 1"
     )
     chosen_type = "JOIN types ty ON ty.term = t.id AND ty.class = :type " if type else ""
-    total = catalog.rows(
-        f"SELECT count(*) FROM temp.hits h CROSS JOIN terms t ON t.id = h.id {chosen_type}",
-        {"type": type},
-    )[0][0]
+    if type:
+        total = catalog.rows(
+            "SELECT count(*) FROM temp.hits h CROSS JOIN types ty "
+            "ON ty.term = h.id AND ty.class = :type",
+            {"type": type},
+        )[0][0]
+    else:
+        total = catalog.rows("SELECT count(*) FROM temp.hits")[0][0]
     found = catalog.rows(
         f"SELECT t.id, t.iri FROM temp.hits h CROSS JOIN terms t ON t.id = h.id {chosen_type}"
         "ORDER BY round(h.score, 3), length(t.label), t.label LIMIT :size OFFSET :skip",
