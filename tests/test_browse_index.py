@@ -16,7 +16,7 @@ from witness.browse.index import NAME, BrowseIndex
 from witness.browse.labels import Labels
 from witness.browse.search import search
 from witness.dataset.build import build
-from witness.dataset.derived import artefact, ensure
+from witness.dataset.derived import Live, NotReady, artefact, ensure
 from witness.dataset.store import StoreLocation
 from witness.errors import StoreError
 from witness.iris import Iris
@@ -180,3 +180,33 @@ def test_labels_come_from_the_graph(labels: Labels) -> None:
     assert found["https://w3id.org/witness/ontology#followUpTo"].text == "follow-up to"
     assert found["https://w3id.org/witness/id/ai-weiwei"].text == "Ai Weiwei"
     assert found["https://w3id.org/witness/id/no-such-thing"].text == "no-such-thing"
+
+
+class Slow:
+    """A deriver that takes its time, as an index of a large store does."""
+
+    name = "slow-1"
+
+    def __init__(self) -> None:
+        self.go = threading.Event()
+
+    def make(self, store: ox.Store, target: Path) -> None:
+        self.go.wait(30)
+        target.write_text("made", encoding="utf-8")
+
+
+def test_a_request_is_told_to_come_back_while_the_artefact_is_made(
+    tmp_path: Path, data_dir: Path
+) -> None:
+    (data_dir / "a.ttl").write_text(
+        '<https://w3id.org/witness/id/a> <http://schema.org/name> "A" .\n', encoding="utf-8"
+    )
+    settings = Settings(store=tmp_path / "store", data_dir=data_dir)
+    build(settings, validate=False)
+    slow = Slow()
+    live = Live(StoreLocation(settings.store), slow, lambda path: path.read_text())
+    with pytest.raises(NotReady, match="slow-1 of this build is being made") as raised:
+        live.get(0.1)
+    assert raised.value.retry_after > 0
+    slow.go.set()
+    assert live.get(30) == "made"

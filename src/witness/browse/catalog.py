@@ -4,7 +4,7 @@
 SQLite connection per thread. A live build without an index (made by an older Witness, or
 built without the browser's deriver) gets one made in the background, once, under the lock of
 :func:`witness.dataset.derived.ensure`; a request that needs it waits a bounded time, then is
-told to come back (:class:`IndexNotReady`, HTTP 503 with ``Retry-After``).
+told to come back (:class:`witness.dataset.derived.NotReady`, HTTP 503 with ``Retry-After``).
 """
 
 from __future__ import annotations
@@ -15,19 +15,13 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from witness.browse.index import BrowseIndex
-from witness.dataset.derived import artefact, ensure
+from witness.dataset.derived import Live
 from witness.dataset.store import StoreLocation
-from witness.errors import StoreError, WitnessError
+from witness.errors import StoreError
 from witness.iris import Iris
 
 CHUNK = 500
 """Most values bound in one ``IN (...)`` (SQLite allows 32,766 parameters)."""
-
-
-class IndexNotReady(WitnessError):
-    """The browser's index of the live build is being made; ask again in a few seconds."""
-
-    retry_after = 10
 
 
 class Catalog:
@@ -78,61 +72,18 @@ class Catalog:
             yield from self.rows(sql.format(marks=", ".join("?" * len(chunk))), [*before, *chunk])
 
 
-class Catalogs:
+class Catalogs(Live[Catalog]):
     """The index of the live build of a store, made first if the build has none."""
 
     def __init__(
         self, location: StoreLocation, iris: Iris, log: Callable[[str], None] = lambda _: None
     ) -> None:
-        self.location = location
-        self.deriver = BrowseIndex(iris)
-        self.log = log
-        self._open: dict[Path, Catalog] = {}
-        self._making: dict[Path, threading.Thread] = {}
-        self._lock = threading.Lock()
+        super().__init__(location, BrowseIndex(iris), Catalog, log)
 
     def live(self, wait: float) -> Catalog:
         """The live build's index; waits up to ``wait`` seconds if it must be made.
 
         :raises StoreError: if there is no store, or the index cannot be made.
-        :raises IndexNotReady: if it is still being made after ``wait`` seconds.
+        :raises NotReady: if it is still being made after ``wait`` seconds.
         """
-        build = self.location.live_build()
-        path = artefact(self.location, build, self.deriver)
-        with self._lock:
-            found = self._open.get(path)
-            if found is None and path.exists():
-                found = self._open[path] = Catalog(path)
-                self._forget(keep=path)
-            if found is not None:
-                return found
-            maker = self._making.get(build)
-            if maker is None or not maker.is_alive():
-                errors: list[StoreError] = []
-                maker = threading.Thread(
-                    target=self._make, args=(build, errors), daemon=True, name="witness-index"
-                )
-                self._making[build] = maker
-                maker.start()
-        maker.join(wait)
-        if path.exists():
-            return self.live(wait)
-        if maker.is_alive():
-            raise IndexNotReady(
-                "The browser's index of this build is being made; ask again in "
-                f"{IndexNotReady.retry_after} s."
-            )
-        raise StoreError(f"The browser's index of the build {build.name} could not be made.")
-
-    def _make(self, build: Path, errors: list[StoreError]) -> None:
-        self.log(f"The build {build.name} has no browser index: making it.")
-        try:
-            ensure(self.location, self.deriver, build, self.log)
-        except StoreError as error:
-            self.log(str(error))
-            errors.append(error)
-
-    def _forget(self, keep: Path) -> None:
-        """Drop the catalogs of builds that are no longer live (their files may go)."""
-        for path in [path for path in self._open if path != keep]:
-            del self._open[path]
+        return self.get(wait)

@@ -8,7 +8,9 @@ projection), so this layer knows only the protocol, :class:`Deriver`, and the ru
   and before the build is swapped in (:func:`derive_all`): the artefacts are swapped in with
   the store, and a build whose deriver fails is never swapped in.
 * A store built without them (by an older Witness, or by a caller that passed none) gets them
-  later, made once by whichever process needs them first (:func:`ensure`), under a lock.
+  later, made once by whichever process needs them first (:func:`ensure`), under a lock; a
+  server holds the live build's artefact with :class:`Live`, which makes it in the background
+  and answers :class:`NotReady` meanwhile.
 
 Either way an artefact is written under a temporary name in the build's derived directory
 (:meth:`StoreLocation.derived`) and renamed into place, so an artefact that exists is
@@ -25,15 +27,18 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import Generic, Protocol, TypeVar
 
 import pyoxigraph as ox
 
 from witness.dataset.store import StoreLocation
-from witness.errors import StoreError
+from witness.errors import StoreError, WitnessError
+
+T = TypeVar("T")
 
 
 class Deriver(Protocol):
@@ -118,6 +123,73 @@ def ensure(
                 del store
             log(f"Made {deriver.name} for the build {build.name} in {seconds:.1f} s.")
     return target
+
+
+class NotReady(WitnessError):
+    """An artefact of the live build is being made; ask again in :attr:`retry_after` s."""
+
+    retry_after = 10
+
+
+class Live(Generic[T]):
+    """The artefact of whichever build is live, opened with ``load`` (an SQLite index, a
+    graph read from disk...), kept open while its build is live, and made first, in a thread
+    of its own, when the build has none (see :func:`ensure`). A caller that needs it waits a
+    bounded time, then is told to come back (:class:`NotReady`): a server's threads are never
+    all held by one slow artefact.
+    """
+
+    def __init__(
+        self,
+        location: StoreLocation,
+        deriver: Deriver,
+        load: Callable[[Path], T],
+        log: Callable[[str], None] = lambda _: None,
+    ) -> None:
+        self.location = location
+        self.deriver = deriver
+        self.load = load
+        self.log = log
+        self._open: dict[Path, T] = {}
+        self._making: dict[Path, threading.Thread] = {}
+        self._lock = threading.Lock()
+
+    def get(self, wait: float) -> T:
+        """The live build's artefact, loaded; waits up to ``wait`` seconds if it must be made.
+
+        :raises StoreError: if there is no store, or the artefact cannot be made.
+        :raises NotReady: if it is still being made after ``wait`` seconds.
+        """
+        build = self.location.live_build()
+        path = artefact(self.location, build, self.deriver)
+        with self._lock:
+            if path not in self._open and path.exists():
+                self._open = {path: self.load(path)}  # the builds before are no longer live
+            if path in self._open:
+                return self._open[path]
+            maker = self._making.get(build)
+            if maker is None or not maker.is_alive():
+                maker = threading.Thread(
+                    target=self._make, args=(build,), daemon=True, name="witness-derive"
+                )
+                self._making[build] = maker
+                maker.start()
+        maker.join(wait)
+        if path.exists():
+            return self.get(wait)
+        if maker.is_alive():
+            raise NotReady(
+                f"{self.deriver.name} of this build is being made; ask again in "
+                f"{NotReady.retry_after} s."
+            )
+        raise StoreError(f"{self.deriver.name} of the build {build.name} could not be made.")
+
+    def _make(self, build: Path) -> None:
+        self.log(f"The build {build.name} has no {self.deriver.name}: making it.")
+        try:
+            ensure(self.location, self.deriver, build, self.log)
+        except StoreError as error:
+            self.log(str(error))
 
 
 def _remove(path: Path) -> None:

@@ -1,6 +1,6 @@
 """What the browser's surfaces share: the form of an answer (HTML, JSON or CSV, by suffix or
 ``Accept``), whole-number parameters checked with a clear 400, CSV responses, and the 503 of
-an index still being made."""
+an artefact of the build (the index) still being made."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from collections.abc import Iterable
 from flask import Blueprint, Response, current_app, request
 from flask.blueprints import BlueprintSetupState
 
-from witness.browse.catalog import IndexNotReady
 from witness.browse.listings import LISTINGS
+from witness.dataset.derived import NotReady
 from witness.errors import ProtocolError
 from witness.iris import href
 from witness.negotiation import choose
@@ -26,7 +26,7 @@ blueprint = Blueprint("browsing", __name__)
 
 @blueprint.record_once
 def _register(state: BlueprintSetupState) -> None:
-    state.app.register_error_handler(IndexNotReady, _not_ready)
+    state.app.register_error_handler(NotReady, _not_ready)
 
 
 @blueprint.app_context_processor
@@ -37,7 +37,7 @@ def _helpers() -> dict[str, object]:
     return {"link_to": lambda iri: href(iri, base) or "", "listings": LISTINGS}
 
 
-def _not_ready(error: IndexNotReady) -> Response:
+def _not_ready(error: NotReady) -> Response:
     response = render(503, "Service Unavailable", str(error))
     response.headers["Retry-After"] = str(error.retry_after)
     return response
