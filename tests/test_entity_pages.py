@@ -446,3 +446,12 @@ def test_unknown_entity_is_404_offering_the_search(url: str) -> None:
     plain = requests.get(url + "/id/coronatoin.ttl", timeout=30)
     assert plain.status_code == 404 and "Did you mean" in plain.text
     assert requests.get(url + "/id/coronatoin.svg", timeout=30).status_code == 404
+
+
+def test_tricky_labels_on_the_home_page_and_by_their_other_names(tricky: str) -> None:
+    page = html(tricky + "/")
+    assert "A </script> & <b>source</b>" in "".join(parse(page).text)
+    assert "<b>source</b>" not in page
+    for other in ("艾未未", "שלום"):
+        found = requests.get(tricky + "/search.json", params={"q": other}, timeout=30).json()
+        assert [hit["label"] for hit in found["results"]] == [TRICKY], other
