@@ -179,3 +179,10 @@ def data_dir(tmp_path: Path) -> Path:
     path = tmp_path / "data"
     path.mkdir()
     return path
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say where the browser tests left their screenshots, for people to look at."""
+    shots = Path(__file__).parent / "artifacts" / "browser"
+    if shots.is_dir() and any(shots.glob("*.png")):
+        terminalreporter.write_line(f"screenshots of every page type: {shots}")
