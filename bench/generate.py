@@ -6,7 +6,12 @@ names get a ``#n`` suffix, so each copy is a self-contained, valid dataset with 
 provenance, and the whole has the real data's mix of classes, properties and graph sizes.
 Outside identifiers (Wikidata, schema.org terms) are shared, as they would be.
 
+``--shared SLUG`` keeps an entity of ours out of the renumbering (its name too), so that every
+copy links to the one entity: a hub with as many links as there are copies, as an institution
+named by thousands of documents would be (the browser bench's most connected entity).
+
     python bench/generate.py 1M bench/out/1M        # about a million triples
+    python bench/generate.py 1M bench/out/1M-hubs --shared carnegie-mellon-university
 """
 
 from __future__ import annotations
@@ -53,7 +58,7 @@ def copies(quads: list[ox.Quad], count: int, keep: frozenset[str]) -> Iterator[o
     def value(quad: ox.Quad, n: int) -> ox.NamedNode | ox.BlankNode | ox.Literal:
         term = quad.object
         if isinstance(term, ox.Literal):
-            if quad.predicate != NAME:
+            if quad.predicate != NAME or getattr(quad.subject, "value", "") in keep:
                 return term
             if term.language:
                 return ox.Literal(f"{term.value} #{n}", language=term.language)
@@ -69,11 +74,14 @@ def copies(quads: list[ox.Quad], count: int, keep: frozenset[str]) -> Iterator[o
             yield ox.Quad(node(subject, n), quad.predicate, value(quad, n), node(graph, n))
 
 
-def generate(size: int, out_dir: Path, data_dir: Path) -> int:
-    """Write ``archive.nq`` of about ``size`` quads into ``out_dir``; return the exact count."""
+def generate(size: int, out_dir: Path, data_dir: Path, shared: tuple[str, ...] = ()) -> int:
+    """Write ``archive.nq`` of about ``size`` quads into ``out_dir``; return the exact count.
+
+    The entities of ``shared`` (slugs) are the same in every copy.
+    """
     quads = template(data_dir)
     iris = Iris(DEFAULT_BASE_IRI)
-    keep = frozenset({iris.metadata_graph, iris.ontology_graph})
+    keep = frozenset({iris.metadata_graph, iris.ontology_graph, *map(iris.entity, shared)})
     count = max(1, math.ceil(size / len(quads)))
     out_dir.mkdir(parents=True, exist_ok=True)
     ox.serialize(copies(quads, count, keep), out_dir / "archive.nq", ox.RdfFormat.N_QUADS)
@@ -85,8 +93,11 @@ def main() -> None:
     parser.add_argument("size", help="number of triples: 100k, 1M, 10M or a plain number")
     parser.add_argument("out_dir", type=Path, help="directory to write archive.nq into")
     parser.add_argument("--data", type=Path, default=bundled("data"), help="the template data")
+    parser.add_argument(
+        "--shared", nargs="*", default=[], metavar="SLUG", help="entities every copy shares"
+    )
     args = parser.parse_args()
-    written = generate(parse_scale(args.size), args.out_dir, args.data)
+    written = generate(parse_scale(args.size), args.out_dir, args.data, tuple(args.shared))
     print(f"{written:,} quads written to {args.out_dir / 'archive.nq'}")
 
 

@@ -232,3 +232,10 @@ def page_at(browser: Browser) -> Iterator[Callable[[str], Page]]:
         context.close()
     errors = [error for _, found in opened for error in found]
     assert not errors, f"script errors on the page: {errors}"
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say where the browser tests left their screenshots, for people to look at."""
+    shots = Path(__file__).parent / "artifacts" / "browser"
+    if shots.is_dir() and any(shots.glob("*.png")):
+        terminalreporter.write_line(f"screenshots of every page type: {shots}")

@@ -368,3 +368,24 @@ def test_from_clause_selects_the_dataset(store: Path) -> None:
 def test_relative_iris_resolve_against_the_base(store: Path) -> None:
     result = witness("query", "--store", store, "ASK { <id/cockroach> a schema:Movie }")
     assert result.output == "true\n"
+
+
+def test_search_prints_ranked_hits(tmp_path: Path) -> None:
+    """``witness search`` reads the browser's index (made by the build) and prints the best
+    hits, case and accents aside, with their types and IRIs."""
+    store = tmp_path / "store"
+    assert witness("build", "--store", store).exit_code == 0
+    result = witness("search", "VACLAV havel", "--store", store)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "1 result for 'VACLAV havel'"
+    assert lines[1] == "  1. Václav Havel Prize for Creative Dissent  (award)"
+    assert lines[2] == "     id:vaclav-havel-prize-for-creative-dissent"
+    typed = witness("search", "corona", "--type", "schema:Movie", "--store", store)
+    assert "1. Coronation  (film)" in typed.output
+    nothing = witness("search", "zzzqqq", "--store", store)
+    assert nothing.exit_code == 0 and nothing.output.startswith("0 results")
+
+
+def test_search_without_a_store_is_a_clear_error(tmp_path: Path) -> None:
+    assert_clean_failure(witness("search", "x", "--store", tmp_path / "none"), 2, "witness build")

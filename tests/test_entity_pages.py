@@ -8,9 +8,12 @@ back with pyld; the HTML is parsed with the standard library's ``html.parser``.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -38,6 +41,7 @@ pytestmark = pytest.mark.filterwarnings(
 BASE = "https://w3id.org/witness/"
 SCHEMA = "http://schema.org/"
 THE_REST = BASE + "id/the-rest"
+SVG = "http://www.w3.org/2000/svg"
 
 TRICKY = '</script><script>alert("x")</script> <!-- <script> \'single\' "double" & שלום 艾未未'
 """A label that would end a script element, open an HTML comment, break attribute quoting,
@@ -95,54 +99,73 @@ def html(address: str) -> str:
 
 
 class Page(HTMLParser):
-    """What a page holds: its script elements, links, table rows and heading."""
+    """What a page holds: its script elements, links, list items (a value with its source
+    badges, or a fact), headings, heading and all its text and attribute values."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.scripts: list[tuple[str | None, str]] = []
+        self.scripts: list[tuple[str | None, str | None, str]] = []
         self.links: list[tuple[str, str]] = []
-        self.rows: list[list[str]] = []
+        self.items: list[str] = []
+        self.headings: list[str] = []
         self.h1 = ""
-        self._script: str | None = None
+        self.text: list[str] = []
+        self.attributes: list[str] = []
+        self._script: tuple[str, str | None] | None = None
         self._link: str | None = None
-        self._text: list[str] = []
-        self._cell = False
-        self._heading = False
+        self._buffer: list[str] = []
+        self._link_text: list[str] = []
+        self._items: list[list[str]] = []
+        self._heading: list[str] | None = None
+        self._h1 = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         found = dict(attrs)
+        self.attributes += [value for value in found.values() if value]
         if tag == "script":
-            self._script = found.get("type") or ""
-            self._text = []
+            self._script = (found.get("type") or "", found.get("src"))
+            self._buffer = []
         elif tag == "a":
             self._link = found.get("href") or ""
-            self._text = []
-        elif tag == "tr":
-            self.rows.append([])
-        elif tag in ("td", "th") and self.rows:
-            self.rows[-1].append("")
-            self._cell = True
+            self._link_text = []
+        elif tag in ("li", "dd"):
+            self._items.append([])
+        elif tag in ("h2", "h3", "dt"):
+            self._heading = []
         elif tag == "h1":
-            self._heading = True
+            self._h1 = True
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "script" and self._script is not None:
-            self.scripts.append((self._script, "".join(self._text)))
+            self.scripts.append((*self._script, "".join(self._buffer)))
             self._script = None
         elif tag == "a" and self._link is not None:
-            self.links.append((self._link, "".join(self._text)))
+            self.links.append((self._link, "".join(self._link_text)))
             self._link = None
-        elif tag in ("td", "th"):
-            self._cell = False
+        elif tag in ("li", "dd") and self._items:
+            self.items.append(" ".join("".join(self._items.pop()).split()))
+        elif tag in ("h2", "h3", "dt") and self._heading is not None:
+            self.headings.append(" ".join("".join(self._heading).split()))
+            self._heading = None
         elif tag == "h1":
-            self._heading = False
+            self._h1 = False
 
     def handle_data(self, data: str) -> None:
-        self._text.append(data)
-        if self._cell and self.rows:
-            self.rows[-1][-1] += data
-        if self._heading:
+        self.text.append(data)
+        if self._script is not None:
+            self._buffer.append(data)
+        if self._link is not None:
+            self._link_text.append(data)
+        for item in self._items:
+            item.append(data)
+        if self._heading is not None:
+            self._heading.append(data)
+        if self._h1:
             self.h1 += data
+
+    @property
+    def everything(self) -> str:
+        return "".join(self.text) + "\n".join(self.attributes)
 
 
 def parse(text: str) -> Page:
@@ -159,7 +182,7 @@ def test_page_shows_label_types_and_format_links(url: str) -> None:
     page = parse(html(url + "/id/the-rest"))
     assert page.h1 == "The Rest"
     links = dict(page.links)
-    assert links["http://schema.org/Movie"] == "schema:Movie"
+    assert links["http://schema.org/Movie"] == "film", "types by their labels in the graph"
     for fmt in GRAPHS.values():
         assert f"/id/the-rest.{fmt.extension}" in links
 
@@ -174,13 +197,14 @@ def test_every_statement_is_shown_with_its_sources(url: str, bundled_store: ox.S
     hrefs = {link for link, _ in page.links}
     subject = ox.NamedNode(THE_REST)
     for quad in bundled_store.quads_for_pattern(subject, None, None, None):
-        assert href(quad.predicate.value) in hrefs
+        if quad.predicate.value != str(RDF.type):  # the types head the page, as links
+            assert href(quad.predicate.value) in hrefs
         value = quad.object
         if isinstance(value, ox.NamedNode):
             assert href(value.value) in hrefs
         else:
             assert isinstance(value, ox.Literal)
-            assert any(value.value in "".join(row) for row in page.rows), value
+            assert value.value in page.everything, value
     for quad in bundled_store.quads_for_pattern(None, None, subject, None):
         assert isinstance(quad.subject, ox.NamedNode)
         assert href(quad.subject.value) in hrefs
@@ -189,19 +213,20 @@ def test_every_statement_is_shown_with_its_sources(url: str, bundled_store: ox.S
     assert "/source/skirball-bearing-witness" in sources
 
 
-def test_director_row_names_both_documents(url: str) -> None:
+def test_director_names_both_documents(url: str) -> None:
     page = parse(html(url + "/id/the-rest"))
-    director = next(row for row in page.rows if row[0] == "schema:director")
-    assert director[1] == "Ai Weiwei"
-    assert "Weiwei Continues Focus on Refugees" in director[2]
-    assert "Bearing Witness: Documentary Films by Ai Weiwei" in director[2]
+    assert "director 1" in page.headings, "relations grouped by property, by label, counted"
+    director = next(item for item in page.items if item.startswith("Ai Weiwei"))
+    assert "Weiwei Continues Focus on Refugees" in director
+    assert "Bearing Witness: Documentary Films by Ai Weiwei" in director
 
 
 def test_pointing_here_lists_incoming_statements(url: str) -> None:
     page = parse(html(url + "/id/ai-weiwei"))
     links = dict(page.links)
     assert links["/id/cockroach"] == "Cockroach"
-    assert any(row and row[0] == "schema:director" and "Cockroach" in row for row in page.rows)
+    assert any(heading.startswith("director of ") for heading in page.headings), page.headings
+    assert any(item.startswith("Cockroach stated by Bearing Witness") for item in page.items)
 
 
 def schema_org_items(text: str, address: str) -> list[dict[str, Any]]:
@@ -261,9 +286,11 @@ def test_tricky_label_survives_every_rdf_format(tricky: str, fmt: Any) -> None:
 def test_tricky_label_keeps_the_page_safe(tricky: str) -> None:
     text = html(tricky + "/id/tricky")
     page = parse(text)
-    data = [body for kind, body in page.scripts if kind == "application/ld+json"]
+    data = [body for kind, _, body in page.scripts if kind == "application/ld+json"]
     assert len(data) == 1, "one JSON-LD script element, not closed early by a label"
-    assert [kind for kind, _ in page.scripts] == ["application/ld+json"], "no injected script"
+    inline = [kind for kind, source, _ in page.scripts if source is None]
+    assert inline == ["application/ld+json"], "no injected script"
+    assert [source for _, source, _ in page.scripts if source] == ["/static/picker.js"]
     document = json.loads(data[0])
     assert document["name"] == [{"@value": TRICKY, "@language": "en"}]
     assert {"@value": "艾未未", "@language": "zh"} in document["alternateName"]
@@ -271,7 +298,7 @@ def test_tricky_label_keeps_the_page_safe(tricky: str) -> None:
     assert friend["name"] == [{"@value": "Friend </script> of <!-- a friend", "@language": "en"}]
     assert "<" not in data[0] and ">" not in data[0] and "&" not in data[0]
     assert page.h1 == TRICKY
-    assert any("A </script> & <b>source</b>" in row[-1] for row in page.rows if row)
+    assert any("A </script> & <b>source</b>" in item for item in page.items)
     assert "שלום" in text and "艾未未" in text
 
 
@@ -297,3 +324,134 @@ def test_non_ascii_iri_is_served_at_its_percent_encoded_path(tricky: str) -> Non
     assert Literal("Café", lang="fr") in set(data.objects(URIRef(BASE + "id/café"), None))
     page = parse(html(tricky + "/id/caf%C3%A9"))
     assert page.h1 == "Café"
+
+
+# Every surface keeps the tricky label intact and escaped ----------------------------------------
+
+
+def test_tricky_label_in_search_json_csv_and_html(tricky: str) -> None:
+    found = requests.get(tricky + "/search.json", params={"q": "double"}, timeout=30).json()
+    assert found["results"][0]["label"] == TRICKY
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                requests.get(tricky + "/search.csv", params={"q": "double"}, timeout=30).text
+            )
+        )
+    )
+    assert rows[1][1] == TRICKY
+    page = html(tricky + "/search?q=%D7%A9%D7%9C%D7%95%D7%9D")  # שלום, the Hebrew other name
+    assert TRICKY in "".join(parse(page).text)
+    assert "<script>alert" not in page
+
+
+def test_tricky_label_in_listing_csv_and_html(tricky: str) -> None:
+    text = requests.get(tricky + "/people.csv", timeout=30).text
+    labels = [row["label"] for row in csv.DictReader(io.StringIO(text))]
+    assert TRICKY in labels and "Friend </script> of <!-- a friend" in labels
+    page = html(tricky + "/people")
+    assert "<script>alert" not in page
+    assert TRICKY in "".join(parse(page).text)
+
+
+def test_tricky_label_in_the_drawing(tricky: str) -> None:
+    response = requests.get(tricky + "/id/tricky.svg", timeout=30)
+    assert response.headers["Content-Type"].startswith("image/svg+xml")
+    root = ET.fromstring(response.content)  # well-formed: every label escaped
+    texts = ["".join(element.itertext()) for element in root.iter(f"{{{SVG}}}title")]
+    assert TRICKY in texts[1:] or any(TRICKY in text for text in texts), texts
+    assert any("Friend </script> of <!-- a friend" in text for text in texts)
+    assert not list(root.iter(f"{{{SVG}}}script"))
+
+
+def test_tricky_source_page(tricky: str) -> None:
+    page = html(tricky + "/source/tricky")
+    found = parse(page)
+    assert found.h1 == "A </script> & <b>source</b>"
+    assert TRICKY in "".join(found.text)
+    assert "<b>source</b>" not in page
+
+
+# A hub: thousands of links, grouped, counted and paged --------------------------------------------
+
+HUB_LINKS = 1_200
+
+
+@pytest.fixture(scope="module")
+def hub(
+    tmp_path_factory: pytest.TempPathFactory, serve_shared: Callable[..., LiveServer]
+) -> Iterator[str]:
+    """A server on a store where an organisation publishes 1,200 documents."""
+    root = tmp_path_factory.mktemp("hub")
+    (root / "data").mkdir()
+    documents = "\n".join(
+        f'    id:doc-{n:04d} a schema:Article ; schema:name "Document {n}"@en ; '
+        "schema:publisher id:hub ."
+        for n in range(HUB_LINKS)
+    )
+    (root / "data" / "hub.trig").write_text(
+        HUB_TRIG.replace("DOCUMENTS", documents), encoding="utf-8"
+    )
+    witness = str(Path(sys.executable).parent / "witness")
+    build = [witness, "build", "--store", str(root / "store"), "--data", str(root / "data")]
+    subprocess.run([*build, "--no-validate"], check=True, capture_output=True)
+    server = serve_shared(root / "store")
+    yield server.url
+    server.stop()
+
+
+HUB_TRIG = """
+@prefix schema: <http://schema.org/> .
+@prefix id: <https://w3id.org/witness/id/> .
+@prefix graph: <https://w3id.org/witness/graph/> .
+@prefix source: <https://w3id.org/witness/source/> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+graph:hub {
+    id:hub a schema:Organization ; schema:name "Hub Press"@en .
+DOCUMENTS
+}
+graph:sources { graph:hub prov:wasDerivedFrom source:hub . source:hub a schema:Dataset . }
+"""
+
+
+def test_a_hub_page_groups_counts_and_pages_its_links(hub: str) -> None:
+    page = parse(html(hub + "/id/hub"))
+    assert "publisher of 1,200" in page.headings
+    preview = {link for link, _ in page.links if link.startswith("/id/doc-")}
+    assert 0 < len(preview) <= 50, "a preview of the group, not 1,200 rows"
+    address: str | None = next(link for link, text in page.links if text.startswith("All 1,200"))
+    pages: list[set[str]] = []
+    while address is not None:
+        opened = parse(html(hub + address))
+        pages.append({link for link, _ in opened.links if link.startswith("/id/doc-")} - preview)
+        address = next((link for link, text in opened.links if text.startswith("Next")), None)
+    assert len(pages) == 6, "200 a page"
+    everything = set().union(*pages) | preview
+    assert len(everything) == HUB_LINKS, "every link is reachable, page by page"
+    assert sum(len(found) for found in pages) + len(preview) >= HUB_LINKS
+
+
+def test_a_hub_drawing_groups_what_it_cannot_show(hub: str) -> None:
+    root = ET.fromstring(requests.get(hub + "/id/hub.svg", timeout=30).content)
+    labels = ["".join(t.itertext()) for t in root.iter(f"{{{SVG}}}text")]
+    assert "publisher of: 1,200" in labels
+    assert len(list(root.iter(f"{{{SVG}}}circle"))) < 60
+
+
+def test_unknown_entity_is_404_offering_the_search(url: str) -> None:
+    response = requests.get(url + "/id/coronatoin", headers={"Accept": "text/html"}, timeout=30)
+    assert response.status_code == 404
+    assert 'action="/search"' in response.text
+    assert 'href="/id/coronation"' in response.text, "a similar slug is suggested"
+    plain = requests.get(url + "/id/coronatoin.ttl", timeout=30)
+    assert plain.status_code == 404 and "Did you mean" in plain.text
+    assert requests.get(url + "/id/coronatoin.svg", timeout=30).status_code == 404
+
+
+def test_tricky_labels_on_the_home_page_and_by_their_other_names(tricky: str) -> None:
+    page = html(tricky + "/")
+    assert "A </script> & <b>source</b>" in "".join(parse(page).text)
+    assert "<b>source</b>" not in page
+    for other in ("艾未未", "שלום"):
+        found = requests.get(tricky + "/search.json", params={"q": other}, timeout=30).json()
+        assert [hit["label"] for hit in found["results"]] == [TRICKY], other

@@ -15,11 +15,13 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
+import extruct
 import pyoxigraph as ox
 import pytest
 import requests
 from pyld import jsonld
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, VOID
 from rdflib.term import Node
 
@@ -38,8 +40,9 @@ WIT = BASE + "ontology#"
 METADATA = URIRef(BASE + "graph/sources")
 CMU = URIRef(BASE + "graph/cmu-news-the-rest")
 RDFLIB = RDFLIB_SYNTAX
-TRIPLE_FORMATS = [f for f in GRAPHS.values() if not f.holds_datasets]
-DATASET_FORMATS = [f for f in GRAPHS.values() if f.holds_datasets]
+TRIPLE_FORMATS = [f for f in GRAPHS.values() if not f.holds_datasets or f.name == "jsonld"]
+"""Formats of one-graph descriptions (JSON-LD too: its consumers read the default graph)."""
+DATASET_FORMATS = [f for f in GRAPHS.values() if f not in TRIPLE_FORMATS]
 Quad = tuple[Node, Node, Node, Node]
 Triple = tuple[Node, Node, Node]
 
@@ -139,8 +142,7 @@ def test_rdflib_loads_an_entity_from_its_url(url: str, bundled_store: ox.Store) 
 def test_rdflib_follows_the_json_ld_alternate(url: str, bundled_store: ox.Store) -> None:
     """Asked for JSON-LD, rdflib fetches the ``Link`` alternate of that type (``.jsonld``)."""
     graph = Graph().parse(url + "/id/the-rest", format="json-ld")
-    everything = Dataset(store=graph.store)  # the graph objects went to their named graphs
-    assert {(s, p, o) for s, p, o, _ in about(bundled_store, THE_REST)} <= triples(everything)
+    assert {(s, p, o) for s, p, o, _ in about(bundled_store, THE_REST)} <= set(graph)
 
 
 def test_curl_gets_turtle(url: str, bundled_store: ox.Store) -> None:
@@ -196,13 +198,40 @@ def title(store: ox.Store, source: Node) -> Node:
     return to_rdflib(next(iter(found)).object)
 
 
-def test_json_ld_holds_graph_objects_with_our_context(url: str) -> None:
+def test_json_ld_is_one_graph_with_the_entity_first(url: str, bundled_store: ox.Store) -> None:
+    """The JSON-LD description is the default graph only, the entity its first node,
+    compacted with our context: what Turtle carries, statements and their sources."""
     document = get(url + "/id/the-rest.jsonld").json()
     assert document["@context"]["id"]["@id"] == BASE + "id/"
-    graphs = {item["@id"] for item in document["@graph"] if "@graph" in item}
-    assert {"graph:cmu-news-the-rest", "graph:skirball-bearing-witness", "graph:sources"} <= graphs
+    nodes = document["@graph"]
+    assert nodes[0]["@id"] == "id:the-rest"
+    assert not any("@graph" in node for node in nodes), "no named graph objects"
     expanded = jsonld.expand(document)
-    assert any(item.get("@id") == str(CMU) and "@graph" in item for item in expanded)
+    assert expanded[0]["@id"] == str(THE_REST)
+    read = jsonld.to_rdf(expanded, {"format": "application/n-quads"})
+    parsed = Dataset().parse(data=read, format="nquads")
+    assert {g for *_, g in parsed.quads()} <= {None, DATASET_DEFAULT_GRAPH_ID}
+    turtle = Graph().parse(data=get(url + "/id/the-rest.ttl").content, format="turtle")
+    as_json = Graph().parse(data=json.dumps(document), format="json-ld")
+    assert len(as_json) == len(turtle) > 0
+    assert {(s, p, o) for s, p, o, _ in about(bundled_store, THE_REST)} <= set(as_json)
+    statements = set(as_json.subjects(RDF.type, RDF.Statement))
+    assert statements, "each statement is reified with the sources that state it"
+    assert any(
+        (node, PROV.wasDerivedFrom, URIRef(BASE + "source/cmu-news-the-rest")) in as_json
+        for node in statements
+    )
+
+
+def test_json_ld_description_read_by_extruct(url: str) -> None:
+    """A page embedding the description as it is (a script element) is read by extruct."""
+    text = get(url + "/id/the-rest.jsonld").text
+    page = f'<html><head><script type="application/ld+json">{text}</script></head></html>'
+    items = extruct.extract(page, base_url=url, syntaxes=["json-ld"], uniform=False)["json-ld"]
+    assert items[0]["@graph"][0]["@id"] == "id:the-rest"
+    nquads = jsonld.to_rdf(items[0], {"format": "application/n-quads"})
+    found = Graph().parse(data=nquads, format="nt")
+    assert (THE_REST, URIRef(SCHEMA + "director"), URIRef(BASE + "id/ai-weiwei")) in found
 
 
 @pytest.mark.parametrize("fmt", TRIPLE_FORMATS, ids=[f.name for f in TRIPLE_FORMATS])
@@ -276,6 +305,7 @@ def test_link_headers_name_every_format(url: str) -> None:
     assert links == {
         **{f.media_type: f"/id/vivos.{f.extension}" for f in GRAPHS.values()},
         "text/html": "/id/vivos.html",
+        "image/svg+xml": "/id/vivos.svg",
     }
     for media, target in links.items():
         answer = get(url + target)

@@ -16,8 +16,14 @@ from typing import Any, TypeVar
 import click
 
 from witness import __version__
+from witness.browse import derivers
+from witness.browse.catalog import Catalog
+from witness.browse.labels import Labels
+from witness.browse.search import MAX_PAGE_SIZE
+from witness.browse.search import search as search_index
 from witness.dataset.build import BuildResult
 from witness.dataset.build import build as build_store
+from witness.dataset.derived import ensure
 from witness.dataset.manifest import Freshness, freshness
 from witness.dataset.stats import stats as store_stats
 from witness.dataset.store import StoreLocation
@@ -126,7 +132,12 @@ def build(no_validate: bool, **options: Any) -> None:
       witness build --store /tmp/witness --data ./data
     """
     settings = _settings(**options)
-    _report(build_store(settings, validate=not no_validate), settings)
+    _report(_build(settings, validate=not no_validate), settings)
+
+
+def _build(settings: Settings, *, validate: bool = True) -> BuildResult:
+    """A build with everything the browser derives from it (its search index...)."""
+    return build_store(settings, validate=validate, derivers=derivers(Iris(settings.base_iri)))
 
 
 def _report(result: BuildResult, settings: Settings) -> None:
@@ -244,14 +255,14 @@ def serve(host: str, port: int, **options: Any) -> None:
     state, manifest = freshness(settings)
     if state is Freshness.MISSING:
         click.echo(f"No store at {settings.store} yet: building it from {settings.data_dir}.")
-        _report(build_store(settings), settings)
+        _report(_build(settings), settings)
     elif state is Freshness.STALE:
         validate = manifest.validated if manifest else True
         click.echo(
             f"The store at {settings.store} was built from older data than "
             f"{settings.data_dir} holds now (or by an older Witness): rebuilding it."
         )
-        _report(build_store(settings, validate=validate), settings)
+        _report(_build(settings, validate=validate), settings)
     elif manifest is not None:
         click.echo(
             f"Serving {manifest.statements:,} statements in {manifest.graphs} named graphs "
@@ -262,6 +273,9 @@ def serve(host: str, port: int, **options: Any) -> None:
                 f"It was built from {manifest.data_dir}, not {settings.data_dir}: "
                 "'witness build' with the same --data rebuilds it."
             )
+    location = StoreLocation(settings.store)
+    for deriver in derivers(Iris(settings.base_iri)):
+        ensure(location, deriver, log=click.echo)
     run_server(settings, host, port)
 
 
@@ -321,3 +335,41 @@ def export(fmt: str, output: Path | None, compress: bool, **options: Any) -> Non
         return
     with replacing(output) as out:
         export_dataset(location, GRAPHS[fmt], out, iris, compressed=compress)
+
+
+@main.command()
+@_options("store", "base_iri")
+@click.argument("text")
+@click.option("--type", "kind", default="", help="Only resources of this class (an IRI or CURIE).")
+@click.option(
+    "--limit", default=10, show_default=True, type=click.IntRange(1, MAX_PAGE_SIZE), help="Hits."
+)
+def search(text: str, kind: str, limit: int, **options: Any) -> None:
+    """Search names, titles, descriptions and labels; print the best hits first.
+
+    Case and accents do not matter, and each word matches the start of a word, as in the
+    browser's search (the same index).
+
+    \b
+    Example:
+      witness search "vaclav havel"
+      witness search corona --type schema:Movie
+    """
+    settings = _settings(**options)
+    iris = Iris(settings.base_iri)
+    prefixes = iris.prefixes()
+    location = StoreLocation(settings.store)
+    path = ensure(location, derivers(iris)[0], log=lambda line: click.echo(line, err=True))
+    catalog = Catalog(path)
+    prefix, colon, local = kind.partition(":")
+    if colon and prefix in prefixes and not local.startswith("//"):
+        kind = prefixes[prefix] + local
+    results = search_index(catalog, Labels(catalog, iris), text, type=kind, size=limit)
+    shown = f"{results.total:,} result{'' if results.total == 1 else 's'}"
+    click.echo(
+        f"{shown} for {text!r}" + (f" of the type {results.type.text}" if results.type else "")
+    )
+    for number, hit in enumerate(results.hits, 1):
+        types = ", ".join(t.text for t in hit.types)
+        click.echo(f"{number:>3}. {hit.entity.text}" + (f"  ({types})" if types else ""))
+        click.echo(f"     {compact(hit.entity.iri, prefixes)}")

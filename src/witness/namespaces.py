@@ -67,6 +67,9 @@ class WIT(DefinedNamespace):
     promoCode: URIRef  # promotion code an offer requires (close to schema:discountCode)
     runtimeMinutes: URIRef  # running time of a film in whole minutes (xsd:integer)
 
+    # Annotations
+    inverseLabel: URIRef  # how a relation reads from its value back to its subject
+
 
 PREFIXES: dict[str, str] = {
     "schema": str(SCHEMA),

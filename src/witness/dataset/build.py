@@ -4,17 +4,21 @@ Validation needs the whole dataset in memory (pySHACL works on an rdflib graph),
 validated build parses every file once with pyoxigraph, validates, and loads those same
 quads. A build without validation streams each file straight into the store with
 pyoxigraph's bulk loader, as ``oxigraph load`` does. Either way the build ends with its
-manifest (:mod:`witness.dataset.manifest`): what it was made from and what it holds.
+manifest (:mod:`witness.dataset.manifest`): what it was made from and what it holds. Before
+the manifest, the callers' derivers make what lives beside the store
+(:mod:`witness.dataset.derived`: the search index...), so that it is swapped in with it.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from witness.dataset.derived import Deriver, derive_all
 from witness.dataset.inputs import input_files
 from witness.dataset.manifest import record
 from witness.dataset.store import StoreLocation
@@ -34,14 +38,21 @@ class BuildResult:
     graphs: int
     validated: bool
     seconds: float
+    derived: dict[str, float] = field(default_factory=dict)
+    """Seconds each artefact of the build took to make, by name."""
 
 
-def build(settings: Settings, *, validate: bool = True) -> BuildResult:
+def build(
+    settings: Settings, *, validate: bool = True, derivers: Sequence[Deriver] = ()
+) -> BuildResult:
     """Build a new store from ``settings``' directories and make it the live one.
+
+    ``derivers`` make what lives beside the store (:mod:`witness.dataset.derived`), from the
+    new data, before it is swapped in.
 
     :raises DataError: if an input directory is missing or empty, or a file is invalid.
     :raises NotConforming: if ``validate`` and the data does not conform to the shapes.
-    :raises StoreError: if the store location cannot be written.
+    :raises StoreError: if the store location cannot be written, or a deriver fails.
     The live store is left as it was whenever an exception is raised.
     """
     started = time.perf_counter()
@@ -57,6 +68,7 @@ def build(settings: Settings, *, validate: bool = True) -> BuildResult:
             raise NotConforming(report.text(iris.prefixes()), report)
     location = StoreLocation(settings.store)
     with location.new_build() as target:
+        store: ox.Store | None = None
         try:
             store = ox.Store(str(target))
             if validate:
@@ -67,10 +79,14 @@ def build(settings: Settings, *, validate: bool = True) -> BuildResult:
             store.flush()
             count = len(store)
             graphs = sum(1 for _ in store.named_graphs())
-            del store
+            derived = derive_all(store, location.derived(target), derivers)
             replace(manifest, statements=count, graphs=graphs).write(location.derived(target))
         except OSError as error:
             raise StoreError(f"Cannot write the store at {target}: {error}") from None
+        finally:
+            # Closed before the build is swapped in, or removed if it failed: the database
+            # must not be open (and writing its logs) while its directory is deleted.
+            del store
     return BuildResult(
         store=location.current,
         files=len(files),
@@ -78,4 +94,5 @@ def build(settings: Settings, *, validate: bool = True) -> BuildResult:
         graphs=graphs,
         validated=validate,
         seconds=time.perf_counter() - started,
+        derived=derived,
     )

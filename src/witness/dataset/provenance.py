@@ -5,12 +5,14 @@ A description (:mod:`witness.publish.describe`) is a SELECT whose rows are quads
 graph), with ``?this``, the resource described, bound in every row. The query worker turns the
 rows into a document with the provenance of every statement (DESIGN.md, Provenance):
 
-* **TriG, N-Quads and JSON-LD** keep named graphs. Each statement sits in the named graph of
-  every source document that states it (in JSON-LD as graph objects, JSON-LD 1.1 section
-  4.9), and for each of those graphs the document adds the metadata the store holds:
-  ``?g prov:wasDerivedFrom ?source`` and the source's ``dcterms:title``, in the metadata graph
-  that states them.
-* **Turtle, N-Triples and RDF/XML** hold one graph. They get each statement once and, for
+* **TriG and N-Quads** keep named graphs. Each statement sits in the named graph of every
+  source document that states it, and for each of those graphs the document adds the metadata
+  the store holds: ``?g prov:wasDerivedFrom ?source`` and the source's ``dcterms:title``, in
+  the metadata graph that states them.
+* **Turtle, N-Triples, RDF/XML and JSON-LD** hold one graph (JSON-LD could hold named graphs
+  as graph objects, JSON-LD 1.1 section 4.9, but most consumers of a description, rdflib's
+  ``Graph.parse`` and schema.org readers among them, read only its default graph, and would
+  find nothing). They get each statement once and, for
   every statement about or pointing at ``?this`` and every named graph derived from a source
   that holds it, one node of RDF's reification vocabulary (RDF 1.1 Semantics, appendix D;
   RDF Schema 1.1, section 5.3) saying which source states it, plus the metadata triples of
@@ -198,10 +200,20 @@ def _order(quad: ox.Quad, this: ox.NamedNode | None) -> tuple[bool, str, str]:
 def write(
     statements: Statements, out: IO[bytes], fmt: GraphFormat, prefixes: dict[str, str]
 ) -> None:
-    """Write ``statements`` to ``out`` in ``fmt``, named graphs or reification as it allows."""
+    """Write ``statements`` to ``out`` in ``fmt``, named graphs or reification as it allows.
+
+    JSON-LD is the one-graph form (as Turtle), every node at the top level of its ``@graph``
+    with the described resource first, compacted with our published context.
+    """
     if fmt.name == "jsonld":
         text = io.StringIO()
-        jsonld.write(statements.dataset(), text, prefixes)
+        triples = statements.reified()
+        first: dict[object, int] = {}
+        for triple in triples:
+            first.setdefault(triple.subject, len(first))
+        ordered = sorted(triples, key=lambda triple: first[triple.subject])
+        quads = (ox.Quad(t.subject, t.predicate, t.object, DEFAULT_GRAPH) for t in ordered)
+        jsonld.write(quads, text, prefixes)
         out.write(text.getvalue().encode("utf-8"))
         return
     document: list[ox.Quad] | list[ox.Triple]

@@ -23,6 +23,7 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -31,6 +32,9 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from witness.errors import StoreError
+
+REMOVE_ATTEMPTS = 5
+"""Times a failed or stale build's directory is removed before it is left to the next build."""
 
 KEEP_BUILDS = 2
 """How many builds stay on disk: the live one and the one before it."""
@@ -137,8 +141,14 @@ class StoreLocation:
         link.replace(self.current)
 
     def _remove(self, build: Path) -> None:
-        shutil.rmtree(build, ignore_errors=True)
-        shutil.rmtree(self.derived(build), ignore_errors=True)
+        # A database just closed may still have a background thread finishing a file in its
+        # directory; try again briefly rather than leave the directory behind.
+        for attempt in range(REMOVE_ATTEMPTS):
+            shutil.rmtree(build, ignore_errors=True)
+            shutil.rmtree(self.derived(build), ignore_errors=True)
+            if not build.exists():
+                return
+            time.sleep(0.05 * (attempt + 1))
 
     def _remove_unfinished(self) -> None:
         """Remove builds without a manifest other than the live one (called under the lock)."""

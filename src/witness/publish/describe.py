@@ -87,12 +87,6 @@ def ontology_document(pool: Runs, iris: Iris, fmt: GraphFormat) -> Execution | N
     return _found(pool.execute(job))
 
 
-def page(pool: Runs, iris: Iris, subject: ox.NamedNode) -> pages.Page | None:
-    """What the HTML page of ``subject`` shows; None if nothing is known about it."""
-    quads = _quads(document(pool, iris, subject, GRAPHS["nquads"]))
-    return pages.page(subject, quads, iris) if quads else None
-
-
 def ontology_page(pool: Runs, iris: Iris) -> pages.Ontology | None:
     """What the ontology's documentation page shows; None if the store has no ontology."""
     quads = _quads(ontology_document(pool, iris, GRAPHS["nquads"]))

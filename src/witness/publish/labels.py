@@ -42,3 +42,19 @@ def best(found: Iterable[tuple[int, ox.Literal]]) -> str:
     :raises ValueError: if ``found`` is empty.
     """
     return min(found, key=lambda item: rank(*item))[1].value
+
+
+def fallback(iri: str) -> str:
+    """What names a resource that has no label: the last segment of its IRI (our slug, or an
+    outside term's local name), readable enough to tell things apart.
+
+    >>> fallback("https://w3id.org/witness/id/ai-weiwei")
+    'ai-weiwei'
+    >>> fallback("http://schema.org/Movie")
+    'Movie'
+    >>> fallback("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    'type'
+    """
+    stripped = iri.rstrip("/#")
+    cut = max(stripped.rfind("/"), stripped.rfind("#"))
+    return stripped[cut + 1 :] or iri

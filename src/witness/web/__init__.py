@@ -6,9 +6,12 @@ from flask import Flask
 
 from witness.settings import Settings
 from witness.web import errors, http
+from witness.web.browsing import blueprint as browsing
 from witness.web.dumps import blueprint as dumps
 from witness.web.home import blueprint as home
+from witness.web.listings import blueprint as listings
 from witness.web.resources import blueprint as resources
+from witness.web.search import blueprint as search
 from witness.web.services import Services
 from witness.web.sparql import blueprint as sparql
 
@@ -30,4 +33,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(sparql)
     app.register_blueprint(resources)
     app.register_blueprint(dumps)
+    app.register_blueprint(browsing)
+    app.register_blueprint(search)
+    app.register_blueprint(listings)
     return app

@@ -1,10 +1,12 @@
-"""``/`` (the home page) and ``/health`` (for load balancers and monitors)."""
+"""``/`` (the home page: what the graph holds, the search, the listings) and ``/health``
+(for load balancers and monitors)."""
 
 from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, render_template
 
 from witness import __version__
+from witness.browse.overview import overview
 from witness.queries import examples
 from witness.web.services import services
 
@@ -13,7 +15,9 @@ blueprint = Blueprint("home", __name__)
 
 @blueprint.route("/")
 def home() -> str:
-    return render_template("home.html", examples=examples())
+    found = services()
+    summary = overview(found.location, found.catalog(), found.labels())
+    return render_template("home.html", overview=summary, examples=examples())
 
 
 @blueprint.route("/health")

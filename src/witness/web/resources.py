@@ -19,24 +19,37 @@ client saves a round trip, clients that do not follow redirects (curl without ``
 RDF loaders) still get data, and one cache entry per format serves the negotiated and the
 suffixed URL alike. The rule holds for every path here, negotiated or suffixed.
 
-Nothing known about a resource is 404, with resources of similar slug or label suggested;
-a path that is no IRI (quotes, ``>``, spaces) is simply not found and never reaches a query.
+Nothing known about a resource is 404, with resources of similar slug or label suggested
+and the search offered; a path that is no IRI (quotes, ``>``, spaces) is simply not found and
+never reaches a query.
+
+The HTML page of an entity or a graph is the browser's (:mod:`witness.browse.entity`), with
+the drawing of its neighbourhood, also served on its own as ``/id/{slug}.svg`` (``?hops=2``
+for two steps); a source document's page lists the statements drawn from it
+(:mod:`witness.browse.sources`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from urllib.parse import quote
+from collections.abc import Callable, Iterator
+from urllib.parse import quote, urlencode
 
+import pyoxigraph as ox
 from flask import Blueprint, Response, abort, render_template, request
 from werkzeug.exceptions import NotFound
 
+from witness.browse.drawing import svg
+from witness.browse.entity import Group, entity
+from witness.browse.markup import schema_org
+from witness.browse.neighbourhood import neighbourhood
+from witness.browse.sources import source
 from witness.errors import NotAcceptable
 from witness.formats import GRAPHS, GraphFormat
 from witness.iris import split_variant, variant_path
 from witness.negotiation import choose, prefers_html
 from witness.publish import describe
 from witness.sparql.pool import Execution
+from witness.web.browsing import whole
 from witness.web.services import services
 
 blueprint = Blueprint("resources", __name__)
@@ -45,10 +58,11 @@ PREFETCH = 1 << 20
 """Bytes read before answering: a failure within them still becomes an error status."""
 
 HTML = "html"
+SVG = "svg"
 FORMATS: dict[str, GraphFormat] = {fmt.extension: fmt for fmt in GRAPHS.values()}
 """RDF formats by suffix (``ttl``...)."""
 
-EXTENSIONS = (*FORMATS, HTML)
+EXTENSIONS = (*FORMATS, HTML, SVG)
 
 OFFERS: dict[str, str] = {
     **{fmt.media_type: fmt.extension for fmt in GRAPHS.values()},
@@ -73,12 +87,11 @@ def resource(slug: str) -> Response:
     path, suffix = split_variant(request.path, EXTENSIONS)
     chosen = _negotiate(suffix)
     subject = describe.resource(found.iris, path)
-    if chosen == HTML:
-        page = describe.page(found.queries, found.iris, subject) if subject else None
-        if page is None:
-            return _not_found(path, html=True)
-        body = render_template("entity.html", page=page, formats=_alternates(path))
-        return _headers(Response(body, mimetype="text/html"), path, chosen, suffix)
+    if chosen in (HTML, SVG):
+        response = _page(path, subject, chosen) if subject else None
+        if response is None:
+            return _not_found(path, html=chosen == HTML)
+        return _headers(response, path, chosen, suffix)
     fmt = FORMATS[chosen]
     execution = describe.document(found.queries, found.iris, subject, fmt) if subject else None
     if execution is None:
@@ -106,6 +119,58 @@ def ontology(suffix: str | None = None) -> Response:
     if execution is None:
         abort(404, "This store holds no ontology graph.")
     return _headers(_streamed(execution, fmt), path, chosen, suffix)
+
+
+def _page(path: str, subject: ox.NamedNode, chosen: str) -> Response | None:
+    """The HTML page (or the drawing) of an entity, a graph or a source document; None if
+    nothing is known about it."""
+    found = services()
+    catalog, labels = found.catalog(), found.labels()
+    if chosen == HTML and path.startswith(("/source/", "/graph/")):
+        graph = path.startswith("/graph/")
+        skip = whole("skip", 0, 0, 1 << 40)
+        page = source(found.queries, catalog, labels, subject, skip, graph=graph)
+        if page is None:
+            return None
+        body = render_template(
+            "source.html", page=page, page_path=quote(path), graph=graph, formats=_alternates(path)
+        )
+        return Response(body, mimetype="text/html")
+    shown = entity(found.queries, catalog, labels, subject, _opened())
+    if shown is None:
+        return None
+    hops = whole("hops", 1, 1, 2)
+    drawing = neighbourhood(shown, found.queries, catalog, labels, hops, _group_address(path))
+    if chosen == SVG:
+        return Response(svg(drawing), mimetype="image/svg+xml")
+    body = render_template(
+        "entity.html",
+        entity=shown,
+        page_path=quote(path),
+        hops=hops,
+        drawing=svg(drawing),
+        svg_address=quote(variant_path(path, SVG)) + ("?hops=2" if hops == 2 else ""),
+        schema_org=schema_org(shown),
+        formats=_alternates(path),
+    )
+    return Response(body, mimetype="text/html")
+
+
+def _opened() -> tuple[str, str, int] | None:
+    """The group of links asked for on its own (``?in=IRI`` or ``?out=IRI``, from the row
+    ``skip``)."""
+    for direction in ("out", "in"):
+        wanted = request.args.get(direction)
+        if wanted:
+            return direction, wanted, whole("skip", 0, 0, 1 << 40)
+    return None
+
+
+def _group_address(path: str) -> Callable[[Group], str]:
+    def address(group: Group) -> str:
+        return f"{quote(path)}?{urlencode({group.direction: group.predicate.iri})}#opened"
+
+    return address
 
 
 def _negotiate(suffix: str | None) -> str:
@@ -145,6 +210,8 @@ def _alternates(path: str) -> list[tuple[str, str, str]]:
         (fmt.w3c.replace("_", "/"), fmt.extension, fmt.media_type) for fmt in GRAPHS.values()
     ]
     documents.append(("HTML", HTML, "text/html"))
+    if path.startswith("/id/"):
+        documents.append(("SVG drawing", SVG, "image/svg+xml"))
     return [(name, quote(variant_path(path, suffix)), media) for name, suffix, media in documents]
 
 
@@ -165,7 +232,8 @@ def _not_found(path: str, *, html: bool) -> Response:
     suggestions = describe.suggestions(found.queries, found.iris, path)
     title = f"Nothing is known about {path}"
     if html:
-        body = render_template("not_found.html", title=title, suggestions=suggestions)
+        words = path.lstrip("/").partition("/")[2].replace("-", " ")
+        body = render_template("not_found.html", title=title, suggestions=suggestions, query=words)
         return Response(body, NotFound.code, mimetype="text/html")
     lines = [f"404 Not Found\n\n{title}."]
     if suggestions:

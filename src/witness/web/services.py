@@ -1,4 +1,5 @@
-"""What a running app holds: its settings and the query pool, started on first use."""
+"""What a running app holds: its settings, the query pool (started on first use) and the
+browser's index of the live build."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import threading
 
 from flask import Flask, current_app, request
 
+from witness.browse.catalog import Catalog, Catalogs
+from witness.browse.labels import Labels
 from witness.dataset.store import StoreLocation
 from witness.iris import Iris
 from witness.settings import Settings
@@ -24,9 +27,20 @@ class Services:
         self.limits = Limits(settings.max_query_bytes, settings.max_query_depth)
         self._pool: QueryPool | None = None
         self._lock = threading.Lock()
+        self.catalogs = Catalogs(self.location, self.iris)
 
     def init_app(self, app: Flask) -> None:
         app.extensions["witness"] = self
+        self.catalogs.log = app.logger.warning
+
+    def catalog(self) -> Catalog:
+        """The browser's index of the live build (made first if the build has none; a
+        request waits for it at most as long as for a query)."""
+        return self.catalogs.live(min(10.0, self.settings.query_timeout))
+
+    def labels(self) -> Labels:
+        """The label lookup of the live build."""
+        return Labels(self.catalog(), self.iris)
 
     @property
     def pool(self) -> QueryPool:
