@@ -83,9 +83,21 @@ class Drawing:
             self.rings[ring].append(node.key)
 
     def link(self, source: str, target: str, label: str) -> None:
-        edge = Edge(source, target, label)
-        if source in self.nodes and target in self.nodes and edge not in self.edges:
-            self.edges.append(edge)
+        """An edge from ``source`` to ``target``; a second one between the same two nodes in
+        the same direction joins the first's label (they would be drawn on top of each
+        other)."""
+        if source not in self.nodes or target not in self.nodes:
+            return
+        for number, edge in enumerate(self.edges):
+            if (edge.source, edge.target) == (source, target):
+                if label not in edge.label.split(", "):
+                    self.edges[number] = Edge(source, target, f"{edge.label}, {label}")
+                return
+        self.edges.append(Edge(source, target, label))
+
+    def pairs(self) -> set[tuple[str, str]]:
+        """Every (source, target) an edge joins."""
+        return {(edge.source, edge.target) for edge in self.edges}
 
 
 def layout(drawing: Drawing) -> dict[str, tuple[float, float]]:
@@ -144,8 +156,9 @@ def svg(drawing: Drawing, ident: str = "drawing") -> str:
         '<rect width="100%" height="100%" fill="#ffffff"/>',
         '<g class="edges">',
     ]
+    joined = drawing.pairs()
     for edge in drawing.edges:
-        out.append(_edge(edge, places, drawing, ident))
+        out.append(_edge(edge, places, drawing, ident, (edge.target, edge.source) in joined))
     out.append('</g><g class="nodes">')
     for key, node in drawing.nodes.items():
         out.append(_node(node, places[key], key == drawing.centre))
@@ -160,14 +173,22 @@ def _radius(drawing: Drawing, key: str) -> float:
     return 14.0 if key == drawing.centre else 9.0
 
 
-def _edge(edge: Edge, places: dict[str, tuple[float, float]], drawing: Drawing, ident: str) -> str:
+def _edge(
+    edge: Edge,
+    places: dict[str, tuple[float, float]],
+    drawing: Drawing,
+    ident: str,
+    both_ways: bool,
+) -> str:
     (x1, y1), (x2, y2) = places[edge.source], places[edge.target]
     length = math.hypot(x2 - x1, y2 - y1) or 1.0
     start = _radius(drawing, edge.source) / length
     end = (_radius(drawing, edge.target) + 2) / length
     ax, ay = x1 + (x2 - x1) * start, y1 + (y2 - y1) * start
     bx, by = x2 - (x2 - x1) * end, y2 - (y2 - y1) * end
-    mx, my = (x1 + x2) / 2, (y1 + y2) / 2
+    # Edges both ways between two nodes share a line: their labels sit apart along it.
+    along = 0.38 if both_ways else 0.5
+    mx, my = x1 + (x2 - x1) * along, y1 + (y2 - y1) * along
     return (
         f'<line x1="{ax:.1f}" y1="{ay:.1f}" x2="{bx:.1f}" y2="{by:.1f}" stroke="#9aa0a6"'
         f' stroke-width="1.2" marker-end="url(#{ident}-arrow)"/>'
