@@ -77,7 +77,8 @@ def test_console_script_is_installed() -> None:
 def test_build_reports_what_it_loaded(tmp_path: Path) -> None:
     result = witness("build", "--store", tmp_path / "s", *inputs())
     assert result.exit_code == 0, result.output
-    assert "Built 15 statements in 3 named graphs from 2 files (validated" in result.output
+    built = "Built 15 statements in 3 named graphs, 15 distinct facts, from 2 files (validated"
+    assert built in result.output
 
 
 def test_query_table_uses_prefixes(store: Path) -> None:
@@ -205,7 +206,7 @@ def test_store_from_environment(store: Path) -> None:
 def test_stats(store: Path) -> None:
     result = witness("stats", "--store", store)
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("15 statements in 3 named graphs")
+    assert result.output.startswith("15 statements in 3 named graphs; 15 distinct facts")
     assert "5  graph:films  from source:programme" in result.output
     assert "1  schema:Movie" in result.output
 

@@ -26,6 +26,7 @@ from witness.dataset.inputs import InputFile, input_files, rdf_files
 from witness.errors import DataError
 from witness.iris import Iris, compact
 from witness.namespaces import SCHEMA, SD
+from witness.progress import BYTES, Progress
 from witness.settings import DEFAULT_BASE_IRI
 
 
@@ -122,15 +123,22 @@ def validate(
     metadata_graph: str | None = None,
     *,
     base_iri: str = DEFAULT_BASE_IRI,
+    progress: Progress | None = None,
 ) -> Report:
-    """Validate the ontology and data files in these directories against the shapes.
+    """Validate the ontology and data files in these directories against the shapes;
+    ``progress`` hears of reading them and of validating.
 
     :raises DataError: if a directory is missing or empty, or a file is not valid RDF.
     """
     iris = Iris(base_iri)
-    quads = (quad for file in input_files(iris, ontology_dir, data_dir) for quad in file.quads())
-    data = data_graph(quads, metadata_graph or iris.metadata_graph)
-    return check(data, shapes_graph(shapes_dir))
+    progress = progress or Progress()
+    files = input_files(iris, ontology_dir, data_dir)
+    size = sum(file.path.stat().st_size for file in files)
+    with progress.stage("Reading", size, BYTES) as advance:
+        quads = (quad for file in files for quad in file.quads(advance))
+        data = data_graph(quads, metadata_graph or iris.metadata_graph)
+    with progress.stage("Validating"):
+        return check(data, shapes_graph(shapes_dir))
 
 
 def _result(report: Graph, data: Graph, node: Node) -> Result:
