@@ -245,6 +245,7 @@ def _query_text(argument: str) -> str:
     "max_client_queries",
     "max_client_connections",
     "client_timeout",
+    "answer_cache",
     "html_max_rows",
 )
 def serve(host: str, port: int, **options: Any) -> None:

@@ -6,6 +6,7 @@ from flask import Flask
 
 from witness.settings import Settings
 from witness.web import errors, http
+from witness.web.conditional import Conditional
 from witness.web.dumps import blueprint as dumps
 from witness.web.home import blueprint as home
 from witness.web.resources import blueprint as resources
@@ -30,4 +31,5 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(sparql)
     app.register_blueprint(resources)
     app.register_blueprint(dumps)
+    app.wsgi_app = Conditional(app.wsgi_app, settings)  # type: ignore[method-assign]
     return app
