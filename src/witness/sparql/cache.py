@@ -8,7 +8,7 @@ the entries held, every entry of older builds is dropped: no answer of another b
 served, and the memory is free at once. Answers larger than :attr:`AnswerCache.largest`
 (streamed answers among them) are never kept.
 
->>> cache = AnswerCache(100)
+>>> cache = AnswerCache(1600)  # answers of up to 100 bytes
 >>> cache.put(("b1", "q"), "answer", 60)
 True
 >>> cache.get(("b1", "q")), cache.get(("b2", "q"))
