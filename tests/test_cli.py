@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import fcntl
 import io
 import json
+import os
+import pty
 import shutil
 import subprocess
 import sys
@@ -369,3 +372,28 @@ def test_from_clause_selects_the_dataset(store: Path) -> None:
 def test_relative_iris_resolve_against_the_base(store: Path) -> None:
     result = witness("query", "--store", store, "ASK { <id/cockroach> a schema:Movie }")
     assert result.output == "true\n"
+
+
+def _on_a_terminal(*args: str | Path) -> str:
+    """Run ``witness ARGS`` with its standard error on a pseudo-terminal; what it wrote."""
+    main_end, terminal = pty.openpty()
+    command = [str(Path(sys.executable).parent / "witness"), *map(str, args)]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=terminal)
+    os.close(terminal)
+    written = b""
+    with contextlib.suppress(OSError):  # EIO once the process has closed the terminal
+        while chunk := os.read(main_end, 65536):
+            written += chunk
+    os.close(main_end)
+    assert process.wait(timeout=120) == 0, written
+    return written.decode(errors="replace")
+
+
+def test_build_shows_progress_on_a_terminal_only(tmp_path: Path) -> None:
+    shown = _on_a_terminal("build", "--store", tmp_path / "s", *inputs())
+    assert "Reading" in shown and "Validating" in shown and "Loading" in shown
+    assert "Counting" in shown and "100%" in shown and "statements" in shown
+    quiet = _on_a_terminal("build", "--quiet", "--store", tmp_path / "s", *inputs())
+    assert "Reading" not in quiet and quiet == ""
+    piped = witness("build", "--store", tmp_path / "s", *inputs())
+    assert "Reading" not in piped.output

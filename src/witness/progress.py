@@ -28,7 +28,9 @@ from rich.progress import (
     BarColumn,
     DownloadColumn,
     MofNCompleteColumn,
+    ProgressColumn,
     SpinnerColumn,
+    Task,
     TaskProgressColumn,
     TextColumn,
     TimeElapsedColumn,
@@ -36,6 +38,7 @@ from rich.progress import (
     TransferSpeedColumn,
 )
 from rich.progress import Progress as RichProgress
+from rich.text import Text
 
 Advance = Callable[[float], None]
 """Called with how much more of a stage is done (bytes, statements...)."""
@@ -110,7 +113,7 @@ class Bar(Progress):
             columns += [DownloadColumn(), TransferSpeedColumn()]
         elif unit:
             columns += [MofNCompleteColumn() if total else TextColumn("{task.completed:,.0f}")]
-            columns += [TextColumn(f"{unit}"), TextColumn("{task.speed:,.0f}/s" if total else "")]
+            columns += [TextColumn(unit), _Rate(unit)]
         columns += [TimeElapsedColumn()]
         if total is not None:
             columns += [TimeRemainingColumn()]
@@ -123,6 +126,18 @@ class Bar(Progress):
             yield advance
             if total is not None:
                 bar.update(task, completed=total)
+
+
+class _Rate(ProgressColumn):
+    """How many ``unit`` a second (rich's own rate column counts bytes)."""
+
+    def __init__(self, unit: str) -> None:
+        super().__init__()
+        self.unit = unit
+
+    def render(self, task: Task) -> Text:
+        speed = task.speed
+        return Text(f"{speed:,.0f} {self.unit}/s" if speed else "", style="progress.data.speed")
 
 
 def counted(items: Iterable[T], advance: Advance, every: int = 10_000) -> Iterator[T]:

@@ -77,7 +77,8 @@ def build(
                     store.bulk_extend(merged(counted(quads, advance)))
             else:
                 with progress.stage("Reading and loading", size, BYTES) as advance:
-                    store.bulk_extend(merged(q for file in files for q in file.quads(advance)))
+                    both = (q for file in files for q in file.quads(advance, merged=True))
+                    store.bulk_extend(both)
             with progress.stage("Counting"):
                 store.flush()
                 distinct = facts(store)

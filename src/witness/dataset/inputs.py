@@ -42,11 +42,13 @@ class InputFile:
     def format(self) -> ox.RdfFormat:
         return FORMATS[self.path.suffix.lower()]
 
-    def quads(self, advance: Advance | None = None) -> Iterator[ox.Quad]:
+    def quads(self, advance: Advance | None = None, *, merged: bool = False) -> Iterator[ox.Quad]:
         """Parse the file, yielding quads with the default graph mapped to :attr:`graph`.
 
         Blank nodes get fresh identifiers (so that two files using the label ``_:b0`` do not
         share a node); ``advance``, if given, is called with the bytes read as parsing goes.
+        ``merged`` yields each statement a second time, in the default graph (as
+        :func:`witness.dataset.merge.merged` does, reusing the parsed triple where it is one).
 
         :raises DataError: naming the file, line and column of a syntax error, or why the
             file could not be read.
@@ -60,8 +62,12 @@ class InputFile:
                 for quad in parsed:
                     if isinstance(quad.graph_name, ox.DefaultGraph):
                         yield ox.Quad(quad.subject, quad.predicate, quad.object, target)
+                        if merged:
+                            yield quad
                     else:
                         yield quad
+                        if merged:
+                            yield ox.Quad(quad.subject, quad.predicate, quad.object)
         except SyntaxError as error:
             raise self.syntax_error(error) from None
         except OSError as error:
