@@ -65,18 +65,17 @@ LIGHT = {
         False,
     ),
     "describe": ("DESCRIBE id:the-rest-{n}", True),
-    "construct": (
-        "CONSTRUCT {{ id:ai-weiwei-{n} ?p ?o . ?o schema:name ?name }} WHERE {{ "
-        "id:ai-weiwei-{n} ?p ?o . OPTIONAL {{ ?o schema:name ?name }} }}",
-        True,
-    ),
+    "construct": ("CONSTRUCT {{ id:the-rest-{n} ?p ?o }} WHERE {{ id:the-rest-{n} ?p ?o }}", True),
     "text-limit": (
-        'SELECT ?s ?name WHERE {{ ?s schema:name ?name FILTER(CONTAINS(LCASE(?name), "rest")) }} '
-        "LIMIT 5 OFFSET {offset}",
+        "SELECT ?o ?name WHERE {{ {{ id:ai-weiwei-{n} ?p ?o "
+        'FILTER(STRSTARTS(STR(?o), "https://w3id.org/witness/id/")) }} ?o schema:name ?name '
+        'FILTER(CONTAINS(LCASE(?name), "prize")) }} LIMIT 3',
         False,
     ),
 }
-"""Light queries: the text, with ``{n}`` a copy number (and ``{offset}`` drawn from it)."""
+"""Light queries: the text, with ``{n}`` a copy number. (Ai Weiwei's neighbourhood is not
+taken whole in a CONSTRUCT: it reaches the genre "documentary film", named once by each of
+the archive's copies.)"""
 
 HEAVY = {
     "classes": (
@@ -103,7 +102,7 @@ REPEATED = Query("repeated", PREFIXES + "DESCRIBE id:the-rest-17", graph=True, c
 
 def light(name: str, n: int, unique: str = "") -> Query:
     template, graph = LIGHT[name]
-    text = PREFIXES + template.format(n=n, offset=n % 50) + unique
+    text = PREFIXES + template.format(n=n) + unique
     return Query(name, text, graph=graph, cheap=True)
 
 
@@ -323,7 +322,7 @@ def report(
                 target = "(Oxigraph under 5 ms: not a target)"
             else:
                 target = "<= 1.10x: " + (
-                    "met" if a / b <= 1.10 else f"MISSED by {a / b - 1.10:.2f}x"
+                    "met" if a / b <= 1.10 else f"MISSED by {a / b - 1.10:.3f}x"
                 )
         else:
             kind = "repeated"
