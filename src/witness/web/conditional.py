@@ -33,7 +33,6 @@ from urllib.parse import parse_qsl, urlencode
 
 from witness import __version__
 from witness.dataset.store import StoreLocation
-from witness.errors import StoreError
 from witness.negotiation import accepts_coding
 from witness.settings import Settings
 from witness.sparql.cache import AnswerCache
@@ -56,7 +55,7 @@ class Conditional:
 
     def __init__(self, app: WSGIApp, settings: Settings) -> None:
         self.app = app
-        self.location = StoreLocation(settings.store)
+        self.current = StoreLocation(settings.store).current
         self.cache: AnswerCache[Answer] = AnswerCache(settings.answer_cache << 20)
         self.timeout = settings.client_timeout
         # Another version or other settings may answer the same request differently.
@@ -69,9 +68,8 @@ class Conditional:
         method, path = environ["REQUEST_METHOD"], environ.get("PATH_INFO", "")
         if method not in ("GET", "HEAD") or path.startswith(PASS_THROUGH):
             return self.app(environ, start_response)
-        try:
-            build = self.location.live_build().name
-        except StoreError:
+        build = self._build()
+        if build is None:
             return self.app(environ, start_response)
         key = (build, _request(environ))
         tag = self.tag(key)
@@ -84,6 +82,14 @@ class Conditional:
             start_response(status, headers)
             return [body] if method == "GET" else []
         return self._answer(environ, start_response, key, tag)
+
+    def _build(self) -> str | None:
+        """The name of the live build (read from the ``current`` link: every request asks
+        twice, and the app says what is wrong when there is no store)."""
+        try:
+            return self.current.readlink().name
+        except OSError:
+            return None
 
     def tag(self, key: tuple[str, tuple[str, ...]]) -> str:
         """The weak entity tag of the answer to ``key`` (a build and a request)."""
@@ -125,11 +131,7 @@ class Conditional:
             close = getattr(body, "close", None)
             if close is not None:
                 close()
-        try:
-            unchanged = self.location.live_build().name == key[0]
-        except StoreError:
-            unchanged = False
-        if unchanged:
+        if self._build() == key[0]:
             self.cache.put(key, (status, headers, whole), len(whole) + 512)
         return [whole]
 
