@@ -108,15 +108,15 @@ class Bar(Progress):
     ) -> Iterator[Advance]:
         columns = [SpinnerColumn(), TextColumn("{task.description}")]
         if total is not None:
-            columns += [BarColumn(), TaskProgressColumn()]
+            columns += [BarColumn(bar_width=16), TaskProgressColumn()]
         if unit == BYTES:
             columns += [DownloadColumn(), TransferSpeedColumn()]
         elif unit:
             columns += [MofNCompleteColumn() if total else TextColumn("{task.completed:,.0f}")]
-            columns += [TextColumn(unit), _Rate(unit)]
-        columns += [TimeElapsedColumn()]
-        if total is not None:
-            columns += [TimeRemainingColumn()]
+            columns += [TextColumn(unit), _Rate()]
+        # Time left when the total is known (rich estimates it from the recent rate), else
+        # the time so far.
+        columns += [TimeRemainingColumn() if total is not None else TimeElapsedColumn()]
         with RichProgress(*columns, console=self.console, transient=False) as bar:
             task = bar.add_task(description, total=total)
 
@@ -129,15 +129,11 @@ class Bar(Progress):
 
 
 class _Rate(ProgressColumn):
-    """How many ``unit`` a second (rich's own rate column counts bytes)."""
-
-    def __init__(self, unit: str) -> None:
-        super().__init__()
-        self.unit = unit
+    """How many a second (rich's own rate column counts bytes)."""
 
     def render(self, task: Task) -> Text:
         speed = task.speed
-        return Text(f"{speed:,.0f} {self.unit}/s" if speed else "", style="progress.data.speed")
+        return Text(f"{speed:,.0f}/s" if speed else "", style="progress.data.speed")
 
 
 def counted(items: Iterable[T], advance: Advance, every: int = 10_000) -> Iterator[T]:
