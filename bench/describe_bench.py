@@ -4,7 +4,8 @@ same client.
 
 Generates the archive (bench/generate.py) and builds a Witness store from it unless they exist
 (under bench/out/SIZE), then starts both servers on free loopback ports: Witness on its store,
-Oxigraph read-only on the very database directory Witness built (union default graph). Each
+Oxigraph read-only on the very database directory Witness built (its stored default graph,
+the merge of the named graphs). Each
 request describes another copy of the entity (``ai-weiwei-17``, ``ai-weiwei-942``...), the
 same sequence for both servers, so that no answer repeats the one before. Measured, per
 entity kind: p50 and p99 of sequential requests (one ``requests.Session``, keep-alive) for
@@ -72,7 +73,7 @@ WHERE {
   UNION { ?m ?from ?this . ?m ?mp ?mv
           FILTER(?mp IN (rdf:type, schema:name, rdfs:label, skos:prefLabel)) }
 }"""
-"""What ``queries/describe.rq`` selects, as a CONSTRUCT over the union default graph. The
+"""What ``queries/describe.rq`` selects, as a CONSTRUCT over the default graph. The
 Oxigraph server takes no bindings, so the client writes the entity's IRI (one of our own, made
 by this script) in place of ``?this``."""
 
@@ -206,7 +207,7 @@ def stages(store: Path, copies: list[int]) -> list[str]:
             t2 = time.perf_counter()
             provenance.write(found, io.BytesIO(), GRAPHS["ntriples"], prefixes)
             t3 = time.perf_counter()
-            answer = opened.query(construct(this.value), use_default_graph_as_union=True)
+            answer = opened.query(construct(this.value))
             assert isinstance(answer, ox.QueryTriples)
             ox.serialize(answer, None, ox.RdfFormat.N_TRIPLES)
             t4 = time.perf_counter()
@@ -293,7 +294,6 @@ def main() -> None:
         query = f"http://{HOST}:{port}/query"
         command = [shutil.which("oxigraph") or "oxigraph", "serve-read-only", "--location"]
         command += [str((store / "current").resolve()), "--bind", f"{HOST}:{port}"]
-        command += ["--union-default-graph"]
         servers.append(start("oxigraph", command, query, logs / "describe-oxigraph.log", 120))
         found = targets(address, query)
         check(found, copies[0])

@@ -30,7 +30,7 @@ TARGET_MB = 200
 
 def store_for(size: str) -> Path:
     """The store of the ``size`` archive, built (without validation) unless it exists."""
-    directory, _ = archive(size)
+    directory, _ = archive(size, "nq")
     store = directory / "store"
     if not StoreLocation(store).exists():
         witness = shutil.which("witness") or "witness"

@@ -5,9 +5,8 @@ It does no work per request beyond HTTP: no Flask, no vetting, no query, no work
 So no server on gunicorn can answer the mix faster than it does, and its latency against
 Oxigraph's tells what part of a ratio target the HTTP server alone uses up. With ``--flask``
 the answers come from a Flask app of one view, the least a Flask app on gunicorn can do.
-The answers are pyoxigraph's on the same store (union default graph, as ``oxigraph
-serve-read-only --union-default-graph`` and Witness answer), so the benchmark checks them
-like any server's.
+The answers are pyoxigraph's on the same store (its stored default graph, as ``oxigraph
+serve-read-only`` and Witness answer), so the benchmark checks them like any server's.
 
     python bench/floor_server.py --store bench/out/1M/store --port 8001
 """
@@ -35,7 +34,7 @@ def answers(store: ox.Store, queries: list[Query]) -> dict[str, tuple[str, bytes
     """Media type and body of each query's answer, keyed by the query's text."""
     found = {}
     for query in queries:
-        result = store.query(query.text, use_default_graph_as_union=True)
+        result = store.query(query.text)
         if isinstance(result, ox.QueryTriples):
             body = ox.serialize(result, None, ox.RdfFormat.N_TRIPLES)
         else:

@@ -4,7 +4,8 @@ they and the rest of the machine use meanwhile.
 :func:`prepare` generates the archive (bench/generate.py) and builds a Witness store from it
 unless they exist. :func:`commands` gives the command line of each server: ``witness serve`` on
 the store; ``oxigraph serve-read-only`` on the very database directory Witness built
-(read-only, union default graph); the floor peers (``floor_server.py``, with and without
+(read-only; its default graph is the merge every build stores, as Witness queries it); the
+floor peers (``floor_server.py``, with and without
 Flask); ``rdflib-endpoint``, which loads archive.nq, plus the ontology graph Witness adds to
 every build (dumped from the store), into an rdflib ``Dataset(default_union=True)``, so that
 all of them hold the same quads. Each listens on a free loopback port, in a process group of
@@ -31,6 +32,7 @@ import requests
 
 from generate import generate, parse_scale
 from mix import PROBE, ask
+from witness.dataset import merge
 from witness.iris import Iris
 from witness.settings import DEFAULT_BASE_IRI, bundled
 
@@ -69,7 +71,7 @@ def prepare(size: str, out: Path) -> Data:
     ontology = directory / "rdflib" / "ontology.nq"
     graph = ox.NamedNode(Iris(DEFAULT_BASE_IRI).ontology_graph)
     opened = ox.Store.read_only(str(database))
-    statements = len(opened)
+    statements = merge.statements(opened)
     if not ontology.exists():
         ontology.parent.mkdir(exist_ok=True)
         quads = opened.quads_for_pattern(None, None, None, graph)
@@ -114,7 +116,6 @@ def commands(data: Data, args: argparse.Namespace) -> Iterator[tuple[str, list[s
             str(data.database),
             "--bind",
             f"{HOST}:{port}",
-            "--union-default-graph",
         ]
         yield "oxigraph", command, f"http://{HOST}:{port}/query", 120.0
     for floor in ("floor", "floor-flask"):

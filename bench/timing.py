@@ -95,7 +95,7 @@ def engine_alone(data: Data, mix: list[Query], args: argparse.Namespace) -> dict
         began = time.perf_counter()
         for n in range(args.warmup + args.requests):
             t0 = time.perf_counter()
-            result = store.query(query.text, use_default_graph_as_union=True)
+            result = store.query(query.text)
             if isinstance(result, ox.QueryTriples):
                 ox.serialize(result, None, ox.RdfFormat.N_TRIPLES)
             else:

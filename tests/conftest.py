@@ -42,13 +42,14 @@ def bundled_store(bundled_settings: Settings) -> ox.Store:
 
 @pytest.fixture(scope="session")
 def sparql(bundled_store: ox.Store) -> Callable[[str], Rows]:
-    """Run a SELECT over the union of all graphs; each row maps variable to the term's value.
+    """Run a SELECT over the default graph (the merge of all graphs); each row maps variable
+    to the term's value.
 
     The usual prefixes (schema, wit, id, graph, source, xsd, ...) are declared for you.
     """
 
     def select(query: str) -> Rows:
-        solutions = bundled_store.query(PROLOGUE + query, use_default_graph_as_union=True)
+        solutions = bundled_store.query(PROLOGUE + query)
         assert isinstance(solutions, ox.QuerySolutions)
         names = [v.value for v in solutions.variables]
         return [
@@ -60,10 +61,10 @@ def sparql(bundled_store: ox.Store) -> Callable[[str], Rows]:
 
 @pytest.fixture(scope="session")
 def ask(bundled_store: ox.Store) -> Callable[[str], bool]:
-    """Run an ASK over the union of all graphs, with the usual prefixes declared."""
+    """Run an ASK over the default graph (the merge of all graphs), prefixes declared."""
 
     def run(query: str) -> bool:
-        return bool(bundled_store.query(PROLOGUE + query, use_default_graph_as_union=True))
+        return bool(bundled_store.query(PROLOGUE + query))
 
     return run
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import fcntl
 import io
 import json
+import os
+import pty
 import shutil
 import subprocess
 import sys
@@ -77,7 +80,8 @@ def test_console_script_is_installed() -> None:
 def test_build_reports_what_it_loaded(tmp_path: Path) -> None:
     result = witness("build", "--store", tmp_path / "s", *inputs())
     assert result.exit_code == 0, result.output
-    assert "Built 15 statements in 3 named graphs from 2 files (validated" in result.output
+    built = "Built 15 statements in 3 named graphs, 15 distinct facts, from 2 files (validated"
+    assert built in result.output
 
 
 def test_query_table_uses_prefixes(store: Path) -> None:
@@ -205,7 +209,7 @@ def test_store_from_environment(store: Path) -> None:
 def test_stats(store: Path) -> None:
     result = witness("stats", "--store", store)
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("15 statements in 3 named graphs")
+    assert result.output.startswith("15 statements in 3 named graphs; 15 distinct facts")
     assert "5  graph:films  from source:programme" in result.output
     assert "1  schema:Movie" in result.output
 
@@ -389,3 +393,28 @@ def test_search_prints_ranked_hits(tmp_path: Path) -> None:
 
 def test_search_without_a_store_is_a_clear_error(tmp_path: Path) -> None:
     assert_clean_failure(witness("search", "x", "--store", tmp_path / "none"), 2, "witness build")
+
+
+def _on_a_terminal(*args: str | Path) -> str:
+    """Run ``witness ARGS`` with its standard error on a pseudo-terminal; what it wrote."""
+    main_end, terminal = pty.openpty()
+    command = [str(Path(sys.executable).parent / "witness"), *map(str, args)]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=terminal)
+    os.close(terminal)
+    written = b""
+    with contextlib.suppress(OSError):  # EIO once the process has closed the terminal
+        while chunk := os.read(main_end, 65536):
+            written += chunk
+    os.close(main_end)
+    assert process.wait(timeout=120) == 0, written
+    return written.decode(errors="replace")
+
+
+def test_build_shows_progress_on_a_terminal_only(tmp_path: Path) -> None:
+    shown = _on_a_terminal("build", "--store", tmp_path / "s", *inputs())
+    assert "Reading" in shown and "Validating" in shown and "Loading" in shown
+    assert "Counting" in shown and "100%" in shown and "statements" in shown
+    quiet = _on_a_terminal("build", "--quiet", "--store", tmp_path / "s", *inputs())
+    assert "Reading" not in quiet and quiet == ""
+    piped = witness("build", "--store", tmp_path / "s", *inputs())
+    assert "Reading" not in piped.output

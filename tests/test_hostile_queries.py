@@ -168,5 +168,6 @@ def test_a_query_past_its_memory_cap_is_stopped(server: LiveServer) -> None:
 def test_the_memory_cap_does_not_stop_ordinary_queries(server: LiveServer) -> None:
     response = post(server, "SELECT ?s ?p ?o { ?s ?p ?o }")
     assert response.status_code == 200
-    assert len(response.json()["results"]["bindings"]) > 50_000 - 1000
+    # Every fact of the 50,000 statements once (a few are stated by more than one document).
+    assert len(response.json()["results"]["bindings"]) > 45_000
     wait_for(lambda: len(query_workers(server)) == 2)

@@ -177,6 +177,19 @@ def test_graph_variable_tells_which_graph_states_it(
     assert SKIRBALL in answer
 
 
+def test_a_fact_two_documents_state_is_one_row_without_graph_and_two_with_it(
+    endpoint: str,
+) -> None:
+    fact = "id:the-rest schema:director ?who"
+    merged = list(results(get(endpoint, f"SELECT ?who {{ {fact} }}")))
+    by_graph = list(results(get(endpoint, f"SELECT ?who ?g {{ GRAPH ?g {{ {fact} }} }}")))
+    assert [str(row["who"]) for row in merged] == [ID + "ai-weiwei"]  # type: ignore[call-overload, index]
+    assert {str(row["g"]) for row in by_graph} == {CMU, SKIRBALL}  # type: ignore[call-overload, index]
+    assert len(by_graph) == 2
+    counted = list(results(get(endpoint, f"SELECT (COUNT(*) AS ?n) {{ {fact} }}")))
+    assert str(counted[0]["n"]) == "1"  # type: ignore[call-overload, index]
+
+
 def test_default_graph_uri_selects_store_graphs(
     endpoint: str, sparql: Callable[[str], Rows]
 ) -> None:

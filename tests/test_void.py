@@ -87,7 +87,10 @@ def test_dataset_has_the_required_terms(void: Graph, live_server: LiveServer) ->
 def test_triples_and_entities_match_the_store(
     void: Graph, bundled_store: ox.Store, sparql: Callable[[str], Rows]
 ) -> None:
-    assert count(void, DATASET, VOID.triples) == len(bundled_store)
+    [facts] = sparql("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")
+    [statements] = sparql("SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }")
+    # Each fact once, though some are stated by two documents (so in two named graphs).
+    assert count(void, DATASET, VOID.triples) == int(facts["n"]) < int(statements["n"])
     [row] = sparql(
         "SELECT (COUNT(DISTINCT ?s) AS ?n) { ?s ?p ?o FILTER(STRSTARTS(STR(?s), STR(id:))) }"
     )
@@ -102,16 +105,17 @@ def test_class_partitions_are_those_of_witness_stats(void: Graph, bundled_store:
     assert partitions == dict(stats(bundled_store).classes)
 
 
-def test_property_partitions_count_every_statement(
-    void: Graph, bundled_store: ox.Store, sparql: Callable[[str], Rows]
+def test_property_partitions_count_every_fact_once(
+    void: Graph, sparql: Callable[[str], Rows]
 ) -> None:
     partitions = {
         str(one(void, part, VOID.property)): count(void, part, VOID.triples)
         for part in void.objects(DATASET, VOID.propertyPartition)
     }
-    rows = sparql("SELECT ?p (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?p")
+    distinct = "SELECT DISTINCT ?s ?p ?o { GRAPH ?g { ?s ?p ?o } }"
+    rows = sparql(f"SELECT ?p (COUNT(*) AS ?n) {{ {{ {distinct} }} }} GROUP BY ?p")
     assert partitions == {row["p"]: int(row["n"]) for row in rows}
-    assert sum(partitions.values()) == len(bundled_store)
+    assert sum(partitions.values()) == count(void, DATASET, VOID.triples)
 
 
 def test_vocabularies_are_the_namespaces_used(void: Graph) -> None:

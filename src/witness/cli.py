@@ -31,6 +31,7 @@ from witness.dataset.validation import validate as validate_dirs
 from witness.errors import DataError, NotConforming, WitnessError
 from witness.formats import GRAPHS
 from witness.iris import Iris, compact
+from witness.progress import Bar, Lines, Progress
 from witness.publish.dumps import export as export_dataset
 from witness.publish.dumps import replacing
 from witness.settings import ENV_PREFIX, Settings, documented
@@ -103,6 +104,16 @@ def _settings(**options: Any) -> Settings:
     return Settings().with_changes(**{k: v for k, v in options.items() if k in SETTINGS})
 
 
+QUIET = click.option(
+    "--quiet", "-q", is_flag=True, help="No progress (there is none unless stderr is a terminal)."
+)
+
+
+def _progress(quiet: bool) -> Progress:
+    """A live progress bar on standard error if it is a terminal, else nothing."""
+    return Bar(sys.stderr) if sys.stderr.isatty() and not quiet else Progress()
+
+
 @click.group(cls=WitnessGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="witness")
 def main() -> None:
@@ -120,31 +131,41 @@ def main() -> None:
 @click.option(
     "--no-validate", is_flag=True, help="Skip SHACL validation (for bulk loads of trusted data)."
 )
-def build(no_validate: bool, **options: Any) -> None:
+@QUIET
+def build(no_validate: bool, quiet: bool, **options: Any) -> None:
     """Validate the data and build a new store, swapped in only when complete.
 
     Reads the ontology and every RDF file of the data directory (TriG, N-Quads, Turtle,
     N-Triples, RDF/XML, JSON-LD); triples outside a named graph go to a graph named after
-    their file. A failed build leaves the live store as it was.
+    their file; each statement also goes into the default graph, the merge of all graphs,
+    which holds each fact once. A failed build leaves the live store as it was. On a terminal,
+    each stage shows its progress, rate and time left.
 
     \b
     Example:
       witness build --store /tmp/witness --data ./data
     """
     settings = _settings(**options)
-    _report(_build(settings, validate=not no_validate), settings)
+    result = _build(settings, validate=not no_validate, progress=_progress(quiet))
+    _report(result, settings)
 
 
-def _build(settings: Settings, *, validate: bool = True) -> BuildResult:
+def _build(settings: Settings, *, validate: bool = True, progress: Progress) -> BuildResult:
     """A build with everything the browser derives from it (its search index...)."""
-    return build_store(settings, validate=validate, derivers=derivers(Iris(settings.base_iri)))
+    return build_store(
+        settings,
+        validate=validate,
+        derivers=derivers(Iris(settings.base_iri)),
+        progress=progress,
+    )
 
 
 def _report(result: BuildResult, settings: Settings) -> None:
     checked = "validated, " if result.validated else "not validated, "
     click.echo(
-        f"Built {result.quads:,} statements in {result.graphs} named graphs from "
-        f"{result.files} files ({checked}{result.seconds:.1f} s) into {settings.store}."
+        f"Built {result.quads:,} statements in {result.graphs} named graphs, "
+        f"{result.facts:,} distinct facts, from {result.files} files "
+        f"({checked}{result.seconds:.1f} s) into {settings.store}."
     )
 
 
@@ -158,7 +179,8 @@ def _report(result: BuildResult, settings: Settings) -> None:
     show_default=True,
     help="text: results grouped by focus node; turtle: the W3C SHACL validation report.",
 )
-def validate(fmt: str, **options: Any) -> None:
+@QUIET
+def validate(fmt: str, quiet: bool, **options: Any) -> None:
     """Check the ontology and data against the SHACL shapes.
 
     Exits 0 if the data conforms, 1 if it does not, 2 on error (as pySHACL).
@@ -169,7 +191,11 @@ def validate(fmt: str, **options: Any) -> None:
     """
     settings = _settings(**options)
     report = validate_dirs(
-        settings.ontology_dir, settings.data_dir, settings.shapes_dir, base_iri=settings.base_iri
+        settings.ontology_dir,
+        settings.data_dir,
+        settings.shapes_dir,
+        base_iri=settings.base_iri,
+        progress=_progress(quiet),
     )
     if fmt == "turtle":
         click.echo(report.graph.serialize(format="turtle"))
@@ -235,6 +261,7 @@ def _query_text(argument: str) -> str:
     "max_client_queries",
     "max_client_connections",
     "client_timeout",
+    "answer_cache",
     "html_max_rows",
 )
 def serve(host: str, port: int, **options: Any) -> None:
@@ -255,18 +282,18 @@ def serve(host: str, port: int, **options: Any) -> None:
     state, manifest = freshness(settings)
     if state is Freshness.MISSING:
         click.echo(f"No store at {settings.store} yet: building it from {settings.data_dir}.")
-        _report(_build(settings), settings)
+        _report(_build(settings, progress=Lines(sys.stderr)), settings)
     elif state is Freshness.STALE:
         validate = manifest.validated if manifest else True
         click.echo(
             f"The store at {settings.store} was built from older data than "
             f"{settings.data_dir} holds now (or by an older Witness): rebuilding it."
         )
-        _report(_build(settings, validate=validate), settings)
+        _report(_build(settings, validate=validate, progress=Lines(sys.stderr)), settings)
     elif manifest is not None:
         click.echo(
-            f"Serving {manifest.statements:,} statements in {manifest.graphs} named graphs "
-            f"from {settings.store}."
+            f"Serving {manifest.statements:,} statements ({manifest.facts:,} distinct facts) "
+            f"in {manifest.graphs} named graphs from {settings.store}."
         )
         if state is Freshness.OTHER:
             click.echo(
@@ -284,6 +311,9 @@ def serve(host: str, port: int, **options: Any) -> None:
 def stats(**options: Any) -> None:
     """Count the statements: in all, per named graph (with its source), per class.
 
+    A fact that two documents state is two statements (one in each document's graph) and
+    one fact of the default graph.
+
     \b
     Example:
       witness stats --store /tmp/witness
@@ -291,7 +321,10 @@ def stats(**options: Any) -> None:
     settings = _settings(**options)
     prefixes = Iris(settings.base_iri).prefixes()
     counts = store_stats(StoreLocation(settings.store).open_read_only())
-    click.echo(f"{counts.quads:,} statements in {len(counts.graphs)} named graphs\n")
+    click.echo(
+        f"{counts.quads:,} statements in {len(counts.graphs)} named graphs; "
+        f"{counts.facts:,} distinct facts in the default graph\n"
+    )
     click.echo("Statements per graph:")
     for graph in counts.graphs:
         source = f"  from {compact(graph.source, prefixes)}" if graph.source else ""
@@ -308,8 +341,8 @@ def stats(**options: Any) -> None:
     "fmt",
     type=click.Choice(list(GRAPHS)),
     required=True,
-    help="nquads and trig keep the named graphs; turtle, ntriples and rdfxml hold their "
-    "union; jsonld keeps them as graph objects.",
+    help="nquads and trig keep the named graphs; turtle, ntriples and rdfxml hold the "
+    "default graph (their merge, each fact once); jsonld keeps them as graph objects.",
 )
 @click.option(
     "--output",
@@ -317,7 +350,8 @@ def stats(**options: Any) -> None:
     help="File to write, replaced only when complete. [default: standard output]",
 )
 @click.option("--gzip", "compress", is_flag=True, help="Compress the output with gzip.")
-def export(fmt: str, output: Path | None, compress: bool, **options: Any) -> None:
+@QUIET
+def export(fmt: str, output: Path | None, compress: bool, quiet: bool, **options: Any) -> None:
     """Write the whole dataset in one RDF syntax, streamed from the store.
 
     The output is byte for byte the dump the server publishes at /dumps/witness.EXT
@@ -330,11 +364,14 @@ def export(fmt: str, output: Path | None, compress: bool, **options: Any) -> Non
     """
     settings = _settings(**options)
     location, iris = StoreLocation(settings.store), Iris(settings.base_iri)
+    progress = _progress(quiet)
     if output is None:
-        export_dataset(location, GRAPHS[fmt], sys.stdout.buffer, iris, compressed=compress)
+        export_dataset(
+            location, GRAPHS[fmt], sys.stdout.buffer, iris, compressed=compress, progress=progress
+        )
         return
     with replacing(output) as out:
-        export_dataset(location, GRAPHS[fmt], out, iris, compressed=compress)
+        export_dataset(location, GRAPHS[fmt], out, iris, compressed=compress, progress=progress)
 
 
 @main.command()

@@ -112,6 +112,13 @@ class Settings:
         default=1_000_000,
         metadata={"help": "Largest HTTP request body accepted, in bytes (413 beyond)."},
     )
+    answer_cache: int = field(
+        default=64,
+        metadata={
+            "help": "Memory for answers remembered until the next build, in MB per web worker "
+            "(0: none); an answer larger than a sixteenth of it is never kept."
+        },
+    )
     html_max_rows: int = field(
         default=1_000,
         metadata={"help": "Most result rows shown in an HTML page (downloads have them all)."},

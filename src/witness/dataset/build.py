@@ -2,8 +2,9 @@
 
 Validation needs the whole dataset in memory (pySHACL works on an rdflib graph), so a
 validated build parses every file once with pyoxigraph, validates, and loads those same
-quads. A build without validation streams each file straight into the store with
-pyoxigraph's bulk loader, as ``oxigraph load`` does. Either way the build ends with its
+quads. A build without validation streams each file's quads straight into pyoxigraph's bulk
+loader. Either way every statement goes into its document's named graph and into the
+default graph, the merge (:mod:`witness.dataset.merge`), and the build ends with its
 manifest (:mod:`witness.dataset.manifest`): what it was made from and what it holds. Before
 the manifest, the callers' derivers make what lives beside the store
 (:mod:`witness.dataset.derived`: the search index...), so that it is swapped in with it.
@@ -21,10 +22,12 @@ import pyoxigraph as ox
 from witness.dataset.derived import Deriver, derive_all
 from witness.dataset.inputs import input_files
 from witness.dataset.manifest import record
+from witness.dataset.merge import facts, merged
 from witness.dataset.store import StoreLocation
 from witness.dataset.validation import check, data_graph, shapes_graph
 from witness.errors import NotConforming, StoreError
 from witness.iris import Iris
+from witness.progress import BYTES, Progress, counted
 from witness.settings import Settings
 
 
@@ -35,6 +38,7 @@ class BuildResult:
     store: Path
     files: int
     quads: int
+    facts: int
     graphs: int
     validated: bool
     seconds: float
@@ -43,12 +47,17 @@ class BuildResult:
 
 
 def build(
-    settings: Settings, *, validate: bool = True, derivers: Sequence[Deriver] = ()
+    settings: Settings,
+    *,
+    validate: bool = True,
+    derivers: Sequence[Deriver] = (),
+    progress: Progress | None = None,
 ) -> BuildResult:
     """Build a new store from ``settings``' directories and make it the live one.
 
     ``derivers`` make what lives beside the store (:mod:`witness.dataset.derived`), from the
-    new data, before it is swapped in.
+    new data, before it is swapped in. ``progress`` hears of each stage: reading,
+    validating, loading, counting, deriving.
 
     :raises DataError: if an input directory is missing or empty, or a file is invalid.
     :raises NotConforming: if ``validate`` and the data does not conform to the shapes.
@@ -56,14 +65,19 @@ def build(
     The live store is left as it was whenever an exception is raised.
     """
     started = time.perf_counter()
+    progress = progress or Progress()
     iris = Iris(settings.base_iri)
     files = input_files(iris, settings.ontology_dir, settings.data_dir)
     # The digest is taken before reading: data edited during the build leaves it stale.
     manifest = record(settings, validated=validate, files=len(files))
+    size = sum(file.path.stat().st_size for file in files)
     quads: list[ox.Quad] = []
     if validate:
-        quads = [quad for file in files for quad in file.quads()]
-        report = check(data_graph(quads, iris.metadata_graph), shapes_graph(settings.shapes_dir))
+        with progress.stage("Reading", size, BYTES) as advance:
+            quads = [quad for file in files for quad in file.quads(advance)]
+        with progress.stage("Validating"):
+            shapes = shapes_graph(settings.shapes_dir)
+            report = check(data_graph(quads, iris.metadata_graph), shapes)
         if not report.conforms:
             raise NotConforming(report.text(iris.prefixes()), report)
     location = StoreLocation(settings.store)
@@ -72,15 +86,21 @@ def build(
         try:
             store = ox.Store(str(target))
             if validate:
-                store.bulk_extend(quads)
+                with progress.stage("Loading", len(quads), "statements") as advance:
+                    store.bulk_extend(merged(counted(quads, advance)))
             else:
-                for file in files:
-                    file.load_into(store)
-            store.flush()
-            count = len(store)
-            graphs = sum(1 for _ in store.named_graphs())
-            derived = derive_all(store, location.derived(target), derivers)
-            replace(manifest, statements=count, graphs=graphs).write(location.derived(target))
+                with progress.stage("Reading and loading", size, BYTES) as advance:
+                    both = (q for file in files for q in file.quads(advance, merged=True))
+                    store.bulk_extend(both)
+            with progress.stage("Counting"):
+                store.flush()
+                distinct = facts(store)
+                count = len(store) - distinct
+                graphs = sum(1 for _ in store.named_graphs())
+            with progress.stage("Deriving"):
+                derived = derive_all(store, location.derived(target), derivers)
+            done = replace(manifest, statements=count, facts=distinct, graphs=graphs)
+            done.write(location.derived(target))
         except OSError as error:
             raise StoreError(f"Cannot write the store at {target}: {error}") from None
         finally:
@@ -91,6 +111,7 @@ def build(
         store=location.current,
         files=len(files),
         quads=count,
+        facts=distinct,
         graphs=graphs,
         validated=validate,
         seconds=time.perf_counter() - started,

@@ -11,11 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, BinaryIO, cast
 
 import pyoxigraph as ox
 
 from witness.errors import DataError
 from witness.iris import Iris
+from witness.progress import Advance
 
 FORMATS: dict[str, ox.RdfFormat] = {
     ".trig": ox.RdfFormat.TRIG,
@@ -40,33 +42,36 @@ class InputFile:
     def format(self) -> ox.RdfFormat:
         return FORMATS[self.path.suffix.lower()]
 
-    def quads(self) -> Iterator[ox.Quad]:
+    def quads(self, advance: Advance | None = None, *, merged: bool = False) -> Iterator[ox.Quad]:
         """Parse the file, yielding quads with the default graph mapped to :attr:`graph`.
+
+        Blank nodes get fresh identifiers (so that two files using the label ``_:b0`` do not
+        share a node); ``advance``, if given, is called with the bytes read as parsing goes.
+        ``merged`` yields each statement a second time, in the default graph (as
+        :func:`witness.dataset.merge.merged` does, reusing the parsed triple where it is one).
 
         :raises DataError: naming the file, line and column of a syntax error, or why the
             file could not be read.
         """
         target = ox.NamedNode(self.graph)
         try:
-            for quad in ox.parse(path=self.path, format=self.format):
-                if isinstance(quad.graph_name, ox.DefaultGraph):
-                    yield ox.Quad(quad.subject, quad.predicate, quad.object, target)
-                else:
-                    yield quad
+            with self.path.open("rb") as raw:
+                # file-like enough: pyoxigraph only calls read()
+                source = raw if advance is None else cast(IO[bytes], _Counted(raw, advance))
+                parsed = ox.parse(source, format=self.format, rename_blank_nodes=True)
+                for quad in parsed:
+                    if isinstance(quad.graph_name, ox.DefaultGraph):
+                        yield ox.Quad(quad.subject, quad.predicate, quad.object, target)
+                        if merged:
+                            yield quad
+                    else:
+                        yield quad
+                        if merged:
+                            yield ox.Quad(quad.subject, quad.predicate, quad.object)
         except SyntaxError as error:
             raise self.syntax_error(error) from None
         except OSError as error:
             raise DataError(f"{self.path}: cannot read the file: {error.strerror}") from None
-
-    def load_into(self, store: ox.Store) -> None:
-        """Bulk-load the file into ``store`` without holding it in memory (fast path).
-
-        :raises DataError: as :meth:`quads`.
-        """
-        try:
-            store.bulk_load(path=self.path, format=self.format, to_graph=ox.NamedNode(self.graph))
-        except SyntaxError as error:
-            raise self.syntax_error(error) from None
 
     def syntax_error(self, error: SyntaxError) -> DataError:
         where = f"{self.path}, line {error.lineno}" if error.lineno else str(self.path)
@@ -102,3 +107,16 @@ def input_files(iris: Iris, ontology_dir: Path, data_dir: Path) -> list[InputFil
 def data_files(iris: Iris, data_dir: Path) -> list[InputFile]:
     """The data files of a directory, each into its own graph."""
     return [InputFile(p, iris.graph_for_file(p)) for p in rdf_files(data_dir, what="data")]
+
+
+class _Counted:
+    """A binary file that reports the bytes read from it (pyoxigraph reads in large blocks)."""
+
+    def __init__(self, raw: BinaryIO, advance: Advance) -> None:
+        self.raw = raw
+        self.advance = advance
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.raw.read(size)
+        self.advance(len(data))
+        return data

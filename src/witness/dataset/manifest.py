@@ -3,11 +3,13 @@
 Every build writes ``build.json`` into its derived directory (:meth:`StoreLocation.derived`)
 as the last step before it is swapped in: the directories it read, a digest of their files
 (names and bytes of every ontology, data and shapes file, and the base IRI), whether it was
-validated, and how many statements and named graphs it holds. Two uses:
+validated, how many statements its named graphs hold, how many distinct facts its default
+graph holds, and the layout of its database (:data:`witness.dataset.merge.LAYOUT`). Two uses:
 
 * ``witness serve`` compares the digest with the inputs it is configured with, so that a
   store built from older data (after an upgrade of the bundled data, or an edit of ``data/``)
-  is rebuilt rather than served without a word (:func:`freshness`);
+  is rebuilt rather than served without a word (:func:`freshness`), and so is a build of an
+  older layout (without the merged default graph, which every query without ``GRAPH`` reads);
 * a build directory without a manifest was never completed (a build killed with ``kill -9``
   leaves one behind): the next build removes it (:meth:`StoreLocation.new_build`).
 """
@@ -21,6 +23,7 @@ from enum import Enum
 from pathlib import Path
 
 from witness.dataset.inputs import FORMATS
+from witness.dataset.merge import LAYOUT
 from witness.dataset.store import MANIFEST, StoreLocation
 from witness.settings import Settings
 
@@ -37,7 +40,9 @@ class Manifest:
     validated: bool
     files: int
     statements: int = 0
+    facts: int = 0
     graphs: int = 0
+    layout: int = 1
 
     def write(self, directory: Path) -> None:
         """Write ``build.json`` into ``directory`` (under a temporary name, then renamed)."""
@@ -91,7 +96,8 @@ class Freshness(Enum):
     FRESH = "fresh"
     """Built from these directories, whose files have not changed since."""
     STALE = "stale"
-    """Built from these directories (or before manifests existed), which have changed."""
+    """Built from these directories (or before manifests existed), which have changed, or
+    in an older layout."""
     OTHER = "other"
     """Built from other directories: someone built it on purpose from other data."""
 
@@ -105,6 +111,8 @@ def freshness(settings: Settings) -> tuple[Freshness, Manifest | None]:
     manifest = Manifest.read(location.derived(location.live_build()))
     if manifest is None:
         return Freshness.STALE, None
+    if manifest.layout != LAYOUT:
+        return Freshness.STALE, manifest
     same = (manifest.ontology_dir, manifest.data_dir, manifest.shapes_dir) == _directories(settings)
     if not same:
         return Freshness.OTHER, manifest
@@ -130,4 +138,5 @@ def record(settings: Settings, *, validated: bool, files: int) -> Manifest:
         base_iri=settings.base_iri,
         validated=validated,
         files=files,
+        layout=LAYOUT,
     )

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from witness.dataset.merge import facts
 from witness.queries import named
 
 
@@ -21,12 +22,14 @@ class Stats:
     """Counts of one store."""
 
     quads: int
+    facts: int
     graphs: list[GraphSize]
     classes: list[tuple[str, int]]
 
 
 def stats(store: ox.Store) -> Stats:
-    """Count the statements of ``store``: in all, per named graph, and resources per class."""
+    """Count the statements of ``store``: in all (each fact once per graph that states it),
+    the distinct facts (the default graph), per named graph, and resources per class."""
     graphs = [
         GraphSize(
             graph=_value(row["graph"]),
@@ -39,11 +42,12 @@ def stats(store: ox.Store) -> Stats:
         (_value(row["class"]), int(_value(row["resources"])))
         for row in _select(store, named("class-sizes"))
     ]
-    return Stats(quads=len(store), graphs=graphs, classes=classes)
+    distinct = facts(store)
+    return Stats(quads=len(store) - distinct, facts=distinct, graphs=graphs, classes=classes)
 
 
 def _select(store: ox.Store, query: str) -> ox.QuerySolutions:
-    solutions = store.query(query, use_default_graph_as_union=True)
+    solutions = store.query(query)
     assert isinstance(solutions, ox.QuerySolutions)
     return solutions
 

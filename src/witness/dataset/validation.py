@@ -5,7 +5,9 @@ The data graph handed to pySHACL is the union of every input file (ontology incl
 triple ``<g> a sd:NamedGraph`` for each named graph except the metadata graph. Named graphs are
 not part of a SHACL data graph, so stating them this way is what lets a shape demand that every
 graph is ``prov:wasDerivedFrom`` a described source (DESIGN.md, Provenance). SHACL-SPARQL
-constraints and SPARQL-based targets (SHACL Advanced Features) are enabled.
+constraints and SPARQL-based targets (SHACL Advanced Features) are evaluated by pyoxigraph
+over the same triples (:mod:`witness.dataset.sparql_shapes`, which says why); pySHACL checks
+SHACL Core, and its report carries every result.
 """
 
 from __future__ import annotations
@@ -22,10 +24,12 @@ from rdflib.namespace import RDF, RDFS, SH
 from rdflib.term import Node
 
 from witness.convert import triples_into
+from witness.dataset import sparql_shapes
 from witness.dataset.inputs import InputFile, input_files, rdf_files
 from witness.errors import DataError
 from witness.iris import Iris, compact
 from witness.namespaces import SCHEMA, SD
+from witness.progress import BYTES, Progress
 from witness.settings import DEFAULT_BASE_IRI
 
 
@@ -70,21 +74,36 @@ class Report:
         return "\n".join(lines)
 
 
-def data_graph(quads: Iterable[ox.Quad], metadata_graph: str) -> Graph:
+@dataclass(frozen=True)
+class Data:
+    """The SHACL data graph of a dataset, for pySHACL (rdflib) and for pyoxigraph (the same
+    triples in the default graph of an in-memory store)."""
+
+    graph: Graph
+    store: ox.Store
+
+
+def data_graph(quads: Iterable[ox.Quad], metadata_graph: str) -> Data:
     """The SHACL data graph for a dataset: its triples, and its named graphs as resources."""
     graph = Graph()
     names: set[str] = set()
+    triples: list[ox.Quad] = []
 
     def tracked() -> Iterable[ox.Quad]:
         for quad in quads:
             if isinstance(quad.graph_name, ox.NamedNode):
                 names.add(quad.graph_name.value)
+            triples.append(ox.Quad(quad.subject, quad.predicate, quad.object))
             yield quad
 
     triples_into(graph, tracked())
+    graph_type, named_graph = ox.NamedNode(str(RDF.type)), ox.NamedNode(str(SD.NamedGraph))
     for name in names - {metadata_graph}:
         graph.add((URIRef(name), RDF.type, SD.NamedGraph))
-    return graph
+        triples.append(ox.Quad(ox.NamedNode(name), graph_type, named_graph))
+    store = ox.Store()
+    store.bulk_extend(triples)
+    return Data(graph, store)
 
 
 def shapes_graph(shapes_dir: Path) -> Graph:
@@ -99,20 +118,29 @@ def shapes_graph(shapes_dir: Path) -> Graph:
     return triples_into(Graph(), (quad for file in files for quad in file.quads()))
 
 
-def check(data: Graph, shapes: Graph) -> Report:
-    """Validate ``data`` against ``shapes`` (SHACL Core and SHACL-SPARQL)."""
-    conforms, report_graph, _ = shacl_validate(
-        data,
-        shacl_graph=shapes,
+def check(data: Data, shapes: Graph) -> Report:
+    """Validate ``data`` against ``shapes`` (SHACL Core and SHACL-SPARQL).
+
+    :raises DataError: if a SPARQL query of the shapes is not valid.
+    """
+    try:
+        core, found = sparql_shapes.prepare(shapes, data.store)
+    except ValueError as error:
+        raise DataError(str(error)) from None
+    _, report_graph, _ = shacl_validate(
+        data.graph,
+        shacl_graph=core,
         advanced=True,
         inference="none",
         allow_warnings=True,
+        inplace=True,  # the data graph is ours alone: no need for pySHACL to copy it first
     )
+    conforms = sparql_shapes.add_to_report(report_graph, found)
     results = [
-        _result(report_graph, data, node)
+        _result(report_graph, data.graph, node)
         for node in report_graph.subjects(RDF.type, SH.ValidationResult)
     ]
-    return Report(conforms=bool(conforms), results=results, graph=report_graph)
+    return Report(conforms=conforms, results=results, graph=report_graph)
 
 
 def validate(
@@ -122,15 +150,22 @@ def validate(
     metadata_graph: str | None = None,
     *,
     base_iri: str = DEFAULT_BASE_IRI,
+    progress: Progress | None = None,
 ) -> Report:
-    """Validate the ontology and data files in these directories against the shapes.
+    """Validate the ontology and data files in these directories against the shapes;
+    ``progress`` hears of reading them and of validating.
 
     :raises DataError: if a directory is missing or empty, or a file is not valid RDF.
     """
     iris = Iris(base_iri)
-    quads = (quad for file in input_files(iris, ontology_dir, data_dir) for quad in file.quads())
-    data = data_graph(quads, metadata_graph or iris.metadata_graph)
-    return check(data, shapes_graph(shapes_dir))
+    progress = progress or Progress()
+    files = input_files(iris, ontology_dir, data_dir)
+    size = sum(file.path.stat().st_size for file in files)
+    with progress.stage("Reading", size, BYTES) as advance:
+        quads = (quad for file in files for quad in file.quads(advance))
+        data = data_graph(quads, metadata_graph or iris.metadata_graph)
+    with progress.stage("Validating"):
+        return check(data, shapes_graph(shapes_dir))
 
 
 def _result(report: Graph, data: Graph, node: Node) -> Result:

@@ -1,11 +1,11 @@
 """The whole dataset as files: one dump per RDF syntax, streamed, made once per build.
 
 N-Quads and TriG keep the named graphs, so they say which source document states what
-(DESIGN.md, Provenance). Turtle, N-Triples and RDF/XML hold triples only: the union of the
-graphs, each triple once even when several documents state it (it is written from the first
-graph the store's SPOG index lists for it, one index lookup per statement, so nothing is held
-in memory). JSON-LD keeps the graphs as graph objects, with our context embedded
-(:mod:`witness.jsonld`).
+(DESIGN.md, Provenance); they hold exactly the named graphs, not the default graph, which a
+build derives from them (:mod:`witness.dataset.merge`). Turtle, N-Triples and RDF/XML hold
+triples only: the default graph, the merge of the named graphs, each triple once even when
+several documents state it. JSON-LD keeps the graphs as graph objects, with our context
+embedded (:mod:`witness.jsonld`).
 
 Everything streams: the store is read graph by graph (a pattern per graph, in index order)
 straight into the serialiser, so a dump of any size needs constant memory. ``witness export``
@@ -46,10 +46,13 @@ from typing import IO, TYPE_CHECKING, Protocol, cast
 import pyoxigraph as ox
 
 from witness import jsonld
+from witness.dataset.manifest import Manifest
+from witness.dataset.merge import LAYOUT
 from witness.dataset.store import StoreLocation, built_at
 from witness.errors import WitnessError
 from witness.formats import GRAPHS, GraphFormat
 from witness.iris import Iris
+from witness.progress import Progress, counted
 from witness.publish import void
 
 if TYPE_CHECKING:
@@ -137,36 +140,46 @@ class _Fanout(io.RawIOBase):
 
 
 def _quads(store: ox.Store) -> Iterator[ox.Quad]:
-    """Every statement, graph by graph (the default graph first), each grouped by subject."""
-    for graph in (ox.DefaultGraph(), *store.named_graphs()):
+    """Every statement of the named graphs, graph by graph, each grouped by subject."""
+    for graph in store.named_graphs():
         yield from store.quads_for_pattern(None, None, None, graph)
 
 
-def _union(store: ox.Store) -> Iterator[ox.Triple]:
-    """Every triple of the union of the graphs once, from the first graph that states it."""
-    for quad in _quads(store):
-        first = next(store.quads_for_pattern(quad.subject, quad.predicate, quad.object, None))
-        if first.graph_name == quad.graph_name:
-            yield quad.triple
+def _merge(store: ox.Store) -> Iterator[ox.Triple]:
+    """Every triple of the default graph (the merge: each fact once), grouped by subject."""
+    for quad in store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
+        yield quad.triple
 
 
 def write(
-    store: ox.Store, fmt: GraphFormat, outputs: Sequence[Output], prefixes: dict[str, str]
+    store: ox.Store,
+    fmt: GraphFormat,
+    outputs: Sequence[Output],
+    prefixes: dict[str, str],
+    progress: Progress | None = None,
+    total: int | None = None,
 ) -> None:
-    """Write the whole dataset in ``fmt`` to each of ``outputs``, reading the store once.
+    """Write the whole dataset in ``fmt`` to each of ``outputs``, reading the store once;
+    ``progress`` hears of each statement written, of ``total`` if known.
 
     :raises DumpError: if the store cannot be read or the data cannot be written in ``fmt``
         (RDF/XML cannot write every predicate IRI, for one).
     """
     fanout = _Fanout(outputs)
+    progress = progress or Progress()
+    whole = fmt.name == "jsonld" or fmt.holds_datasets
     try:
-        if fmt.name == "jsonld":
-            with io.TextIOWrapper(io.BufferedWriter(fanout), "utf-8", newline="\n") as text:
-                jsonld.write(_quads(store), text, prefixes)
-        else:
-            statements = _quads(store) if fmt.holds_datasets else _union(store)
-            sink = cast(IO[bytes], fanout)  # file-like enough: pyoxigraph only calls write()
-            ox.serialize(statements, sink, fmt.syntax, prefixes=prefixes)
+        with progress.stage(f"Writing {fmt.name}", total, "statements") as advance:
+            if fmt.name == "jsonld":
+                with io.TextIOWrapper(io.BufferedWriter(fanout), "utf-8", newline="\n") as text:
+                    jsonld.write(counted(_quads(store), advance), text, prefixes)
+            else:
+                found: Iterator[ox.Quad] | Iterator[ox.Triple]
+                found = (
+                    counted(_quads(store), advance) if whole else counted(_merge(store), advance)
+                )
+                sink = cast(IO[bytes], fanout)  # file-like enough: pyoxigraph only calls write()
+                ox.serialize(found, sink, fmt.syntax, prefixes=prefixes)
     except (OSError, ValueError, SyntaxError) as error:
         raise DumpError(f"Cannot write the dataset as {fmt.name}: {error}") from None
 
@@ -212,6 +225,7 @@ def export(
     iris: Iris,
     *,
     compressed: bool = False,
+    progress: Progress | None = None,
 ) -> None:
     """Write the live build's dataset in ``fmt`` to ``output`` (``witness export``).
 
@@ -220,11 +234,16 @@ def export(
     """
     build = location.live_build()
     store = location.open_read_only(build)
+    manifest = Manifest.read(location.derived(build))
+    total = None
+    if manifest is not None and manifest.layout == LAYOUT:
+        whole = fmt.name == "jsonld" or fmt.holds_datasets
+        total = manifest.statements if whole else manifest.facts
     if compressed:
         with gzipped(output, fmt, built_at(build)) as packed:
-            write(store, fmt, [packed], iris.prefixes())
+            write(store, fmt, [packed], iris.prefixes(), progress, total)
     else:
-        write(store, fmt, [output], iris.prefixes())
+        write(store, fmt, [output], iris.prefixes(), progress, total)
 
 
 def produce(build: Path, directory: Path, iris: Iris) -> list[str]:

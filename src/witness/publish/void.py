@@ -13,10 +13,11 @@ with ``dcat:downloadURL`` and ``dcat:mediaType``, so that data catalogues can ha
 
 The counts come from named queries (``queries/void-*.rq``, and ``class-sizes.rq``, which
 ``witness stats`` uses) and are computed once per build, by the process that makes the dumps
-(:mod:`witness.publish.dumps`), since they read every statement. Sizes count statements as ``witness
-stats`` does: a triple that two source documents state counts twice, so ``void:triples`` is
-the number of lines of the N-Quads dump. An entity (VoID's sense) is a subject whose IRI is
-in the URI space.
+(:mod:`witness.publish.dumps`), since they read every statement. Sizes count the facts of the
+default graph, the merge of the named graphs (:mod:`witness.dataset.merge`): a triple that two
+source documents state counts once, so ``void:triples`` is the number of lines of the
+N-Triples dump (the N-Quads dump has a line per document stating it), and the property
+partitions add up to it. An entity (VoID's sense) is a subject whose IRI is in the URI space.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from datetime import datetime
 import pyoxigraph as ox
 
 from witness import jsonld
+from witness.dataset.merge import facts
 from witness.formats import GraphFormat
 from witness.iris import Iris
 from witness.queries import named
@@ -99,12 +101,12 @@ def statistics(store: ox.Store, iris: Iris) -> Statistics:
     prefixes = iris.prefixes()
 
     def select(name: str) -> list[ox.QuerySolution]:
-        found = store.query(named(name), prefixes=prefixes, use_default_graph_as_union=True)
+        found = store.query(named(name), prefixes=prefixes)
         assert isinstance(found, ox.QuerySolutions)
         return list(found)
 
     return Statistics(
-        triples=len(store),
+        triples=facts(store),
         entities=int(_value(select("void-entities")[0]["entities"])),
         classes=[(_value(r["class"]), int(_value(r["resources"]))) for r in select("class-sizes")],
         properties=[

@@ -173,7 +173,6 @@ def prepare(
         query=request.query,
         results_format=fmt.name if isinstance(fmt, ResultsFormat) else "json",
         graph_format=fmt.name if isinstance(fmt, GraphFormat) else "turtle",
-        union=not shape.dataset,
         default_graphs=request.default_graphs,
         named_graphs=request.named_graphs,
         prefixes=tuple(prefixes.items()),

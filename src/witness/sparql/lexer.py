@@ -11,8 +11,6 @@ strings, comments, ...) in one linear pass, and reads off what the endpoint need
 * the deepest nesting of ``{ ( [``, because pyoxigraph 0.5.13 overflows its stack (killing
   the process) on a few thousand nested braces, and the longest run of operators within one
   bracket (``chain``), which nests just as deep once parsed;
-* whether the query names its own dataset (``FROM``/``FROM NAMED``, section 13.2), since
-  pyoxigraph's union default graph would otherwise override it;
 * every ``ServiceGraphPattern`` (section 18.2.2.8; ``'SERVICE' 'SILENT'? VarOrIri
   GroupGraphPattern``): SERVICE is a reserved keyword and that is its only production, so a
   SERVICE keyword token is a federated query, which pyoxigraph would send to the network.
@@ -126,8 +124,8 @@ class Shape:
     """What the lexer learnt about a request.
 
     >>> shape = inspect("PREFIX service: <http://e/> SELECT * { ?s service:p 'SERVICE' }")
-    >>> shape.form, shape.depth, shape.services, shape.dataset
-    ('SELECT', 1, [], False)
+    >>> shape.form, shape.depth, shape.services
+    ('SELECT', 1, [])
     >>> inspect("ASK { SERVICE SILENT <http://127.0.0.1:9/> { ?s ?p ?o } }").services
     ['<http://127.0.0.1:9/>']
     >>> inspect('ASK { ?s ?p (_:b" x ") . SERVICE <http://127.0.0.1:9/> {} } # "').services
@@ -138,7 +136,6 @@ class Shape:
     is_update: bool
     depth: int
     services: list[str]
-    dataset: bool
     chain: int = 0
     """How deep the tree the engine builds from the query can get: along every path of
     nested brackets, the operators strung together (``1 + 1 + ...``, ``!!!true``, ``p/p/p``),
@@ -228,7 +225,7 @@ def inspect(text: str) -> Shape:
     weights = [0]  # what each open bracket (and the top) nests so far, see Shape.chain
     nested = chain = deepest = 0  # nested: the sum of weights
     form: str | None = None
-    update = dataset = values = False
+    update = values = False
     services: list[str] = []
     declared: set[str] = set()
     undeclared: dict[str, Token] = {}
@@ -264,8 +261,6 @@ def inspect(text: str) -> Shape:
                 update = True
             elif word == "SERVICE":
                 services.append(_service_target(stream, index))
-            elif word == "FROM":
-                dataset = True
             elif word == "VALUES":
                 values = True
     return Shape(
@@ -273,7 +268,6 @@ def inspect(text: str) -> Shape:
         is_update=update,
         depth=deepest,
         services=services,
-        dataset=dataset,
         chain=chain,
         undeclared=tuple(undeclared.values()),
     )

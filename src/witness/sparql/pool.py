@@ -251,12 +251,17 @@ class QueryPool:
         if self._closed:
             raise self._stopping()
         deadline = time.monotonic() + self.timeout
-        chosen = self._acquire(client, deadline)
-        try:
-            chosen.conn.send(job)
-        except OSError:
-            self._release(chosen, client, failed=True)
-            raise WorkerLost("The query worker was lost before it got the query.") from None
+        # A worker killed since it was last used is found dead only when the job cannot be
+        # sent: the query never ran, so one more worker may take it.
+        for attempt in range(2):
+            chosen = self._acquire(client, deadline)
+            try:
+                chosen.conn.send(job)
+                break
+            except OSError:
+                self._release(chosen, client, failed=True)
+                if attempt:
+                    raise WorkerLost("The query worker was lost before it got the query.") from None
         execution = Execution(self, chosen, client, deadline, job.query)
         execution.start()
         return execution

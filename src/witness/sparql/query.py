@@ -1,8 +1,9 @@
 """Running SPARQL 1.1 queries on the store, with errors that point at the problem.
 
-The default graph of a query is the union of all named graphs (DESIGN.md, Provenance), so a
-query that does not say ``GRAPH`` sees every statement, and ``GRAPH ?g`` tells which source
-document states it; a query with ``FROM``/``FROM NAMED`` gets the dataset it describes.
+The default graph of a query is the merge of all named graphs (DESIGN.md, Provenance), which
+every build stores (:mod:`witness.dataset.merge`), so a query that does not say ``GRAPH``
+sees every fact once, and ``GRAPH ?g`` tells which source document states it; a query with
+``FROM``/``FROM NAMED`` gets the dataset it describes (SPARQL 1.1 Query, section 13.2).
 The usual prefixes are pre-declared; the query's own ``PREFIX`` declarations take precedence.
 """
 
@@ -24,7 +25,7 @@ _POSITION = re.compile(r"error at (\d+):(\d+)")
 def run(
     store: ox.Store, query: str, prefixes: dict[str, str], base_iri: str | None = None
 ) -> Answer:
-    """Evaluate ``query`` over the union of the store's graphs.
+    """Evaluate ``query`` over the store: its default graph is the merge of the named graphs.
 
     Relative IRIs in a query without ``BASE`` resolve against ``base_iri`` (SPARQL 1.1 Query,
     section 4.1.1.1), as the endpoint resolves them against the dataset's base.
@@ -39,12 +40,7 @@ def run(
     if shape is not None:
         check_prefixes(shape, prefixes)
     try:
-        return store.query(
-            query,
-            base_iri=base_iri,
-            use_default_graph_as_union=shape is None or not shape.dataset,
-            prefixes=prefixes,
-        )
+        return store.query(query, base_iri=base_iri, prefixes=prefixes)
     except SyntaxError as error:
         raise QueryError(syntax_message(query, str(error))) from None
     except (OSError, ValueError) as error:

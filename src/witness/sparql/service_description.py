@@ -2,8 +2,10 @@
 
 Returned for a request to the endpoint with no query (section 2): the endpoint itself
 (``sd:endpoint``, matching the URL it was fetched from), the language, the result formats,
-the union default graph (``sd:UnionDefaultGraph``), and the dataset: each named graph with
-its size and the source document it is derived from, so that a client can see where every
+the union default graph (``sd:UnionDefaultGraph``: the default graph is the RDF merge of the
+named graphs, each fact once, stored by every build, :mod:`witness.dataset.merge`), and the
+dataset: the default graph with its size, and each named graph with its size and the source
+document it is derived from, so that a client can see the dataset's shape and where every
 statement comes from before it sends a query.
 """
 
@@ -20,6 +22,7 @@ RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 VOID_TRIPLES = ox.NamedNode("http://rdfs.org/ns/void#triples")
 DERIVED_FROM = ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
 TITLE = ox.NamedNode("http://purl.org/dc/terms/title")
+INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 PREFIXES = {
     "sd": SD,
     "void": "http://rdfs.org/ns/void#",
@@ -35,8 +38,11 @@ def _sd(name: str) -> ox.NamedNode:
     return ox.NamedNode(SD + name)
 
 
-def describe(endpoint: str, graphs: Iterable[Mapping[str, Term | None]]) -> Iterator[ox.Triple]:
-    """The description of the service at ``endpoint``, whose named graphs are ``graphs``.
+def describe(
+    endpoint: str, default_size: int, graphs: Iterable[Mapping[str, Term | None]]
+) -> Iterator[ox.Triple]:
+    """The description of the service at ``endpoint``, whose default graph holds
+    ``default_size`` triples and whose named graphs are ``graphs``.
 
     Each row of ``graphs`` has ``graph``, ``triples`` and optionally ``source``, ``title``
     (the bindings of ``queries/named-graphs.rq``).
@@ -58,6 +64,7 @@ def describe(endpoint: str, graphs: Iterable[Mapping[str, Term | None]]) -> Iter
     yield ox.Triple(dataset, RDF_TYPE, _sd("Dataset"))
     yield ox.Triple(dataset, _sd("defaultGraph"), default)
     yield ox.Triple(default, RDF_TYPE, _sd("Graph"))
+    yield ox.Triple(default, VOID_TRIPLES, ox.Literal(str(default_size), datatype=INTEGER))
     for index, row in enumerate(graphs):
         name, size = row["graph"], row["triples"]
         assert isinstance(name, ox.NamedNode) and isinstance(size, ox.Literal)

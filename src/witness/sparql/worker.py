@@ -54,8 +54,8 @@ class Job:
     """One query and how to answer it.
 
     ``default_graphs``/``named_graphs`` are the protocol's ``default-graph-uri`` and
-    ``named-graph-uri`` (None: not given); ``union`` makes the default graph the union of
-    all graphs when neither they nor the query's ``FROM`` describe the dataset.
+    ``named-graph-uri`` (None: not given); when neither they nor the query's ``FROM``
+    describe the dataset, the default graph is the store's, the merge of its named graphs.
     ``base_iri`` resolves relative IRIs in a query without ``BASE`` (SPARQL 1.1 Query,
     section 4.1.1.1, by RFC 3986, section 5.1.4: an application's default base); without
     one, pyoxigraph refuses ``<s>``, which the W3C protocol test
@@ -77,7 +77,6 @@ class Job:
     query: str
     results_format: str
     graph_format: str
-    union: bool = True
     default_graphs: tuple[str, ...] | None = None
     named_graphs: tuple[str, ...] | None = None
     prefixes: tuple[tuple[str, str], ...] = ()
@@ -189,7 +188,6 @@ def _evaluate(
         query,
         base_iri=job.base_iri,
         prefixes=dict(job.prefixes),
-        use_default_graph_as_union=job.union,
         substitutions=substitutions or None,
     )
 

@@ -7,6 +7,7 @@ from flask import Flask
 from witness.settings import Settings
 from witness.web import errors, http
 from witness.web.browsing import blueprint as browsing
+from witness.web.conditional import Conditional
 from witness.web.dumps import blueprint as dumps
 from witness.web.home import blueprint as home
 from witness.web.listings import blueprint as listings
@@ -36,4 +37,5 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(browsing)
     app.register_blueprint(search)
     app.register_blueprint(listings)
+    app.wsgi_app = Conditional(app.wsgi_app, settings)  # type: ignore[method-assign]
     return app

@@ -19,7 +19,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import Iterable, Iterator
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, request
 
 from witness.negotiation import accepts_coding
 
@@ -88,15 +88,5 @@ def _after(response: Response) -> Response:
     return response
 
 
-def _before() -> None:
-    """Bound every read of this request's body and every write of its answer by the client
-    timeout, so that a client that stops reading cannot hold a web thread (gunicorn's socket
-    has none of its own; under other servers there is no socket here)."""
-    connection = request.environ.get("gunicorn.socket")
-    if connection is not None:
-        connection.settimeout(current_app.extensions["witness"].settings.client_timeout)
-
-
 def init_app(app: Flask) -> None:
-    app.before_request(_before)
     app.after_request(_after)

@@ -70,8 +70,12 @@ def _description(accept: str | None) -> Response:
     offered = [GRAPHS[name] for name in ("turtle", "jsonld", "ntriples", "rdfxml")]
     chosen = choose(accept, [f.media_type for f in offered]) or offered[0].media_type
     fmt = next(f for f in offered if f.media_type == chosen)
-    graphs = endpoint.select(services().queries, named("named-graphs"))
-    triples = service_description.describe(url_for("sparql.query", _external=True), graphs)
+    queries = services().queries
+    graphs = endpoint.select(queries, named("named-graphs"))
+    size = endpoint.select(queries, named("default-graph-size"))[0]["triples"]
+    assert isinstance(size, ox.Literal)
+    address = url_for("sparql.query", _external=True)
+    triples = service_description.describe(address, int(size.value), graphs)
     prefixes = service_description.PREFIXES if fmt.name == "turtle" else None
     body = ox.serialize(triples, None, fmt.syntax, prefixes=prefixes)
     response = Response(body, mimetype=fmt.media_type)
