@@ -29,8 +29,7 @@ from typing import Any
 import networkx as nx
 import pyoxigraph as ox
 
-from witness.browse.projection import NAME as PROJECTION
-from witness.browse.projection import Projection, project
+from witness.browse.projection import Projection, beside
 from witness.dataset.derived import Live
 from witness.dataset.store import StoreLocation
 from witness.errors import StoreError
@@ -119,7 +118,7 @@ class Network:
                 for c in data["communities"]
             ),
             community_count=data["community_count"],
-            between=tuple(tuple(row) for row in data["between"]),  # type: ignore[misc]
+            between=tuple((a, b, count) for a, b, count in data["between"]),
         )
 
 
@@ -138,12 +137,7 @@ class NetworkDeriver:
 
         :raises OSError: if they cannot be written.
         """
-        beside = target.parent / PROJECTION
-        if beside.exists():
-            projection = Projection.load(beside)
-        else:
-            projection = Projection(project(store, self.iris))
-        figures = analyse(projection)
+        figures = analyse(beside(store, target, self.iris))
         target.write_text(json.dumps(figures, ensure_ascii=False), encoding="utf-8")
 
 

@@ -102,6 +102,8 @@ class Projection:
         """Label and backwards label of each property."""
         self.sources: dict[str, str] = graph.graph["sources"]
         """Label of each source document."""
+        self.cache: dict[str, object] = {}
+        """What is computed once from the loaded projection (the timeline's items)."""
 
     @classmethod
     def load(cls, path: Path) -> Projection:
@@ -271,10 +273,10 @@ class _Reader:
             every[subject] = every[value] = None
         graph = nx.Graph()
         used = {prop for _, prop, _ in links}
-        for found in attributes.values():
-            used.update(found)
-        for found in dates.values():
-            used.update(dated.property for dated in found)
+        for values in attributes.values():
+            used.update(values)
+        for dated in dates.values():
+            used.update(d.property for d in dated)
         graph.graph["properties"] = {
             prop: (label(prop), inverses[prop][1] if prop in inverses else f"{label(prop)} of")
             for prop in used
@@ -321,6 +323,13 @@ def _span(dates: tuple[Dated, ...], kind: str) -> tuple[str | None, str | None]:
     if not ends and kind in ENDURING:
         return min(starts), None
     return (min(starts) if starts else None), max(ends or [d.when.last for d in dates])
+
+
+def beside(store: ox.Store, target: Path, iris: Iris) -> Projection:
+    """For a deriver that works on the projection: the projection made before it in the same
+    build (its file beside ``target``), or made here from ``store`` if there is none."""
+    made = target.parent / NAME
+    return Projection.load(made) if made.exists() else Projection(project(store, iris))
 
 
 def _keep(found: Labels, iri: str, ranked: tuple[int, int, str, str], text: str) -> None:

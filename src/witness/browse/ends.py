@@ -1,0 +1,63 @@
+"""Which entity does a person mean? The ends of a path, the entity of a timeline or an export,
+as the picker sends them (an IRI chosen from its suggestions) or as typed (a name, a slug, an
+IRI): nobody has to type an IRI.
+
+A name is looked up in the search index (:mod:`witness.browse.search`): it names the entity
+that is the only hit, or the only hit whose label is exactly what was typed; otherwise the
+candidates are offered to choose from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from witness.browse.catalog import Catalog
+from witness.browse.labels import Labels, Named
+from witness.browse.projection import Projection
+from witness.browse.search import search
+from witness.iris import Iris, iri_for_path
+
+CANDIDATES = 8
+
+
+@dataclass(frozen=True)
+class Choice:
+    """What was typed, and the entity it names, or the candidates it might mean."""
+
+    text: str
+    iri: str = ""
+    candidates: tuple[Named, ...] = ()
+
+
+def choose(
+    text: str, iri: str, projection: Projection, catalog: Catalog, labels: Labels, iris: Iris
+) -> Choice:
+    """The entity meant by ``iri`` (from the picker) or else by ``text``."""
+    text = text.strip()
+    for given in (iri.strip(), text):
+        for candidate in _as_iri(given, iris):
+            if candidate in projection:
+                return Choice(text or projection.label(candidate), candidate)
+    if not text:
+        return Choice(text)
+    hits = [
+        hit.entity
+        for hit in search(catalog, labels, text, size=CANDIDATES).hits
+        if hit.entity.iri in projection
+    ]
+    exact = [hit for hit in hits if hit.text.casefold() == text.casefold()]
+    if len(hits) == 1 or len(exact) == 1:
+        chosen = hits[0] if len(hits) == 1 else exact[0]
+        return Choice(text, chosen.iri)
+    return Choice(text, "", tuple(hits))
+
+
+def _as_iri(given: str, iris: Iris) -> list[str]:
+    """What ``given`` may be: an IRI, a path of this site (``/id/x``) or a slug."""
+    if not given or " " in given:
+        return []
+    if "://" in given:
+        return [given]
+    if given.startswith("/"):
+        return [iri_for_path(given, iris.base)]
+    return [iris.entity(given)]
