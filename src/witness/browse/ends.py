@@ -15,6 +15,7 @@ from witness.browse.catalog import Catalog
 from witness.browse.labels import Labels, Named
 from witness.browse.projection import Projection
 from witness.browse.search import search
+from witness.errors import BadRequest
 from witness.iris import Iris, iri_for_path
 
 CANDIDATES = 8
@@ -61,3 +62,22 @@ def _as_iri(given: str, iris: Iris) -> list[str]:
     if given.startswith("/"):
         return [iri_for_path(given, iris.base)]
     return [iris.entity(given)]
+
+
+def avoided(given: str, projection: Projection, iris: Iris) -> str:
+    """The entity or property to avoid that ``given`` names: an IRI, a CURIE of the usual
+    prefixes (``schema:genre``) or an entity's slug.
+
+    :raises BadRequest: if it is neither an entity nor a property of the projection.
+    """
+    given = given.strip()
+    prefixes = iris.prefixes()
+    prefix, colon, local = given.partition(":")
+    iri = given
+    if colon and prefix in prefixes and not local.startswith("//"):
+        iri = prefixes[prefix] + local
+    elif "://" not in given:
+        iri = iris.entity(given)
+    if iri not in projection and iri not in projection.properties:
+        raise BadRequest(f"'{given}' to avoid is neither an entity nor a property of this graph.")
+    return iri

@@ -39,6 +39,7 @@ import pyoxigraph as ox
 from witness.browse.projection import Projection, Statement, beside
 from witness.errors import BadRequest
 from witness.iris import Iris
+from witness.progress import Progress
 
 FORMATS = {
     "graphml": ("GraphML", "application/graphml+xml", "graphml"),
@@ -110,7 +111,7 @@ def around(projection: Projection, iri: str, hops: int, most: int | None = None)
                 f"The neighbourhood of {projection.label(iri)} within {hops} steps holds more "
                 f"than {most:,} entities; ask for fewer steps, or export the whole graph."
             )
-    return among(projection, seen, f"The neighbourhood of {projection.label(iri)}, {hops} steps")
+    return among(projection, seen, f"The neighbourhood of {projection.label(iri)}, {hops} step{'s' if hops > 1 else ''}")
 
 
 def node_fields(projection: Projection, iri: str) -> dict[str, str]:
@@ -156,8 +157,19 @@ def write(
     """Write ``selection`` in ``fmt`` (a key of :data:`FORMATS`) to ``out``, advancing
     ``advance`` by one per node and edge written."""
     writer = {"graphml": _graphml, "gexf": _gexf, "csv-nodes": _csv_nodes, "csv-edges": _csv_edges}
-    for chunk in writer[fmt](projection, selection, advance):
+    pending = 0
+
+    def step(amount: float) -> None:  # told a thousand at a time: a bar's update has a cost
+        nonlocal pending
+        pending += int(amount)
+        if pending >= 1000:
+            advance(pending)
+            pending = 0
+
+    for chunk in writer[fmt](projection, selection, step):
         out.write(chunk)
+    if pending:
+        advance(pending)
 
 
 def size(selection: Selection, fmt: str) -> int:
@@ -344,3 +356,20 @@ class ExportDeriver:
         projection = beside(store, target, self.iris)
         with target.open("w", encoding="utf-8", newline="") as out:
             write(projection, everything(projection), self.fmt, out)
+
+
+def export(
+    projection: Projection,
+    fmt: str,
+    out: IO[str],
+    progress: Progress,
+    around_iri: str = "",
+    hops: int = 1,
+) -> Selection:
+    """Write the whole projection, or ``around_iri``'s neighbourhood of ``hops`` steps, in
+    ``fmt`` to ``out``, its progress shown by ``progress``; return what was written."""
+    chosen = around(projection, around_iri, hops) if around_iri else everything(projection)
+    name = FORMATS[fmt][0]
+    with progress.stage(f"Writing {name}", size(chosen, fmt), "nodes and edges") as advance:
+        write(projection, chosen, fmt, out, advance)
+    return chosen

@@ -1,0 +1,122 @@
+"""The ``witness path`` and graph ``witness export`` commands' work, for :mod:`witness.cli`
+(which parses their options): the live build's projection and index made first if missing,
+entities named by slug, IRI or name, answers and files written to a terminal or a file,
+with a progress bar on a terminal."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from witness.browse import derivers
+from witness.browse.answers import CSV_HEADER, as_json, lines, rows, selection
+from witness.browse.catalog import Catalog
+from witness.browse.dates import period
+from witness.browse.ends import avoided, choose
+from witness.browse.exports import export, write
+from witness.browse.labels import Labels
+from witness.browse.paths import Request, connect
+from witness.browse.projection import Projection, ProjectionDeriver
+from witness.dataset.derived import ensure
+from witness.dataset.store import StoreLocation
+from witness.errors import BadRequest
+from witness.iris import Iris
+from witness.progress import Bar, Progress
+from witness.publish.dumps import replacing
+from witness.settings import Settings
+
+
+def _terminal_progress() -> Progress:
+    """A live progress bar on standard error if it is a terminal, else none."""
+    return Bar(sys.stderr) if sys.stderr.isatty() else Progress()
+
+
+def _projection(settings: Settings) -> tuple[Projection, Catalog]:
+    """The live build's graph projection and browser's index, made first if missing."""
+    iris = Iris(settings.base_iri)
+    location = StoreLocation(settings.store)
+    say = lambda line: click.echo(line, err=True)  # noqa: E731
+    catalog = Catalog(ensure(location, derivers(iris)[0], log=say))
+    return Projection.load(ensure(location, ProjectionDeriver(iris), log=say)), catalog
+
+
+def _entity(text: str, projection: Projection, catalog: Catalog, iris: Iris) -> str:
+    """The entity a slug, IRI or name names; an error listing the candidates otherwise."""
+    found = choose(text, "", projection, catalog, Labels(catalog, iris), iris)
+    if found.iri:
+        return found.iri
+    if found.candidates:
+        names = "\n".join(f"  {c.text}  <{c.iri}>" for c in found.candidates)
+        raise BadRequest(f"'{text}' may be any of these; give its slug or IRI:\n{names}")
+    raise BadRequest(f"No entity linked to others is called '{text}'.")
+
+
+def export_graph(settings: Settings, fmt: str, output: Path | None, around: str, hops: int) -> None:
+    """``witness export`` of a graph format: the whole projection or a neighbourhood, to
+    ``output`` (replaced only when complete) or standard output."""
+    iris = Iris(settings.base_iri)
+    progress = _terminal_progress()
+    with progress.stage("Loading the graph projection"):
+        projection, catalog = _projection(settings)
+    centre = _entity(around, projection, catalog, iris) if around else ""
+    if output is None:
+        out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
+        export(projection, fmt, out, progress, centre, hops)
+        out.flush()
+        out.detach()
+        return
+    with replacing(output) as binary:
+        text = io.TextIOWrapper(binary, encoding="utf-8", newline="")
+        chosen = export(projection, fmt, text, progress, centre, hops)
+        text.flush()
+        text.detach()
+    click.echo(
+        f"Wrote {len(chosen.nodes):,} entities and {len(chosen.statements):,} statements "
+        f"to {output}.",
+        err=True,
+    )
+
+
+def show_path(
+    settings: Settings,
+    entities: tuple[str, ...],
+    k: int,
+    max_length: int,
+    exclude: tuple[str, ...],
+    period_: tuple[str, str],
+    through_hubs: bool,
+    fmt: str,
+) -> None:
+    """``witness path``: the answer printed in ``fmt``."""
+    iris = Iris(settings.base_iri)
+    projection, catalog = _projection(settings)
+    ends = tuple(_entity(text, projection, catalog, iris) for text in entities)
+    window = None
+    start, end = period_
+    if start or end:
+        first = period(start, end=False) if start else "0001-01-01"
+        last = period(end, end=True) if end else "9999-12-31"
+        if first is None or last is None:
+            raise BadRequest("--from and --to take a year (2008), a month (2020-06) or a day.")
+        window = (first, last)
+    avoid = frozenset(avoided(given, projection, iris) for given in exclude)
+    answer = connect(projection, Request(ends, k, max_length, avoid, window, through_hubs))
+    if fmt == "text":
+        click.echo("\n".join(lines(answer, projection)))
+    elif fmt == "json":
+        click.echo(json.dumps(as_json(answer, projection, lambda _: ""), ensure_ascii=False))
+    else:
+        out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
+        if fmt == "csv":
+            writer = csv.writer(out)
+            writer.writerow(CSV_HEADER)
+            writer.writerows(rows(answer, projection))
+        else:
+            write(projection, selection(answer, projection), fmt, out)
+        out.flush()
+        out.detach()
