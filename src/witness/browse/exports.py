@@ -111,7 +111,11 @@ def around(projection: Projection, iri: str, hops: int, most: int | None = None)
                 f"The neighbourhood of {projection.label(iri)} within {hops} steps holds more "
                 f"than {most:,} entities; ask for fewer steps, or export the whole graph."
             )
-    return among(projection, seen, f"The neighbourhood of {projection.label(iri)}, {hops} step{'s' if hops > 1 else ''}")
+    return among(
+        projection,
+        seen,
+        f"The neighbourhood of {projection.label(iri)}, {hops} step{'s' if hops > 1 else ''}",
+    )
 
 
 def node_fields(projection: Projection, iri: str) -> dict[str, str]:

@@ -159,10 +159,16 @@ def whole_graph(suffix: str) -> Response:
     return send_file(path, mimetype=media, as_attachment=True, download_name=f"witness.{suffix}")
 
 
-@blueprint.route("/exports/around/<slug>.<path:suffix>")
-def neighbourhood(slug: str, suffix: str) -> Response:
-    """An entity and what lies within ``hops`` steps of it (1 by default, at most 3)."""
-    fmt = SUFFIXES.get(suffix) or abort(404)
+@blueprint.route("/exports/around/<name>")
+def neighbourhood(name: str) -> Response:
+    """An entity and what lies within ``hops`` steps of it (1 by default, at most 3):
+    ``{slug}.{suffix}``, the suffix one of the formats' (``nodes.csv``...)."""
+    suffix = next(
+        (s for s in sorted(SUFFIXES, key=len, reverse=True) if name.endswith(f".{s}")), ""
+    )
+    if not suffix:
+        abort(404)
+    slug, fmt = name.removesuffix(f".{suffix}"), SUFFIXES[suffix]
     hops = whole("hops", 1, 1, MAX_HOPS)
     shown = projection()
     selection = around(shown, entity_iri(slug), hops, MAX_ENTITIES)
