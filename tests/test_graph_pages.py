@@ -55,8 +55,11 @@ def test_paths_as_json_by_suffix_and_by_accept(url: str) -> None:
 def test_names_work_as_well_as_slugs(url: str) -> None:
     body = get(f"{url}/path.json", entity=["Ai Weiwei", "Carnegie Mellon University"]).json()
     assert [end["iri"] for end in body["ends"]] == [AI, CMU]
-    picked = get(f"{url}/path.json", entity=["whatever", "CMU"], entity_iri=[AI, CMU], k=1).json()
+    picked = get(f"{url}/path.json", entity=["ai weiwei", ""], entity_iri=[AI, CMU], k=1).json()
     assert [end["iri"] for end in picked["ends"]] == [AI, CMU]
+    # text changed after a choice (a page without JavaScript keeps the old hidden IRI)
+    changed = get(f"{url}/path.json", entity=["Ai Weiwei", "vivos"], entity_iri=[AI, CMU]).json()
+    assert changed["ends"][1]["iri"] == ID + "vivos"
 
 
 def test_paths_as_csv_with_a_row_per_statement(url: str) -> None:

@@ -33,9 +33,14 @@ class Choice:
 def choose(
     text: str, iri: str, projection: Projection, catalog: Catalog, labels: Labels, iris: Iris
 ) -> Choice:
-    """The entity meant by ``iri`` (from the picker) or else by ``text``."""
-    text = text.strip()
-    for given in (iri.strip(), text):
+    """The entity meant by ``iri`` (from the picker) or else by ``text``. The picker's
+    choice counts only while the text is still its label (or empty): a page sent back
+    without JavaScript keeps the last choice in its hidden field while the text is
+    changed."""
+    text, iri = text.strip(), iri.strip()
+    if iri in projection and text and text.casefold() != projection.label(iri).casefold():
+        iri = ""
+    for given in (iri, text):
         for candidate in _as_iri(given, iris):
             if candidate in projection:
                 return Choice(text or projection.label(candidate), candidate)
