@@ -20,7 +20,6 @@ from witness.browse import derivers
 from witness.browse.catalog import Catalog
 from witness.browse.exports import FORMATS as GRAPH_FORMATS
 from witness.browse.labels import Labels
-from witness.browse.paths import DEFAULT_K, DEFAULT_LENGTH, MAX_K, MAX_LENGTH
 from witness.browse.search import MAX_PAGE_SIZE
 from witness.browse.search import search as search_index
 from witness.dataset.build import BuildResult
@@ -32,7 +31,8 @@ from witness.dataset.store import StoreLocation
 from witness.dataset.validation import validate as validate_dirs
 from witness.errors import DataError, NotConforming, WitnessError
 from witness.formats import GRAPHS
-from witness.graph_commands import export_graph, show_path
+from witness.graph_commands import AROUND, HOPS, export_graph
+from witness.graph_commands import path as graph_path
 from witness.iris import Iris, compact
 from witness.publish.dumps import export as export_dataset
 from witness.publish.dumps import replacing
@@ -316,18 +316,8 @@ def stats(**options: Any) -> None:
     "entity's start and end), csv-nodes and csv-edges hold the graph of the links between "
     "entities.",
 )
-@click.option(
-    "--around",
-    default="",
-    help="With a graph format: only this entity's neighbourhood (a slug, IRI or name).",
-)
-@click.option(
-    "--hops",
-    default=1,
-    show_default=True,
-    type=click.IntRange(1, 10),
-    help="With --around: how many steps from the entity.",
-)
+@AROUND
+@HOPS
 @click.option(
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -405,66 +395,4 @@ def search(text: str, kind: str, limit: int, **options: Any) -> None:
         click.echo(f"     {compact(hit.entity.iri, prefixes)}")
 
 
-@main.command()
-@_options("store", "base_iri")
-@click.argument("entities", nargs=-1, required=True)
-@click.option(
-    "--k",
-    default=DEFAULT_K,
-    show_default=True,
-    type=click.IntRange(1, MAX_K),
-    help="How many paths, shortest first.",
-)
-@click.option(
-    "--max-length",
-    default=DEFAULT_LENGTH,
-    show_default=True,
-    type=click.IntRange(1, MAX_LENGTH),
-    help="Most steps of a path.",
-)
-@click.option(
-    "--exclude",
-    multiple=True,
-    help="An entity (slug or IRI) or property (IRI or CURIE, schema:sponsor) to avoid; repeatable.",
-)
-@click.option("--from", "start", default="", help="Only through entities active from (2008).")
-@click.option("--to", "end", default="", help="Only through entities active until (2021-03).")
-@click.option(
-    "--through-hubs",
-    is_flag=True,
-    help="Also pass through hubs (entities with more than 1,000 links, genres, nationalities).",
-)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "csv", *GRAPH_FORMATS]),
-    default="text",
-    show_default=True,
-    help="text for people; json and csv (a row per statement); graphml, gexf, csv-nodes "
-    "and csv-edges for other tools.",
-)
-def path(
-    entities: tuple[str, ...],
-    k: int,
-    max_length: int,
-    exclude: tuple[str, ...],
-    start: str,
-    end: str,
-    through_hubs: bool,
-    fmt: str,
-    **options: Any,
-) -> None:
-    """Show how entities are connected: the shortest chains of statements between two
-    (each step with the documents that state it), or the smallest tree connecting more.
-
-    ENTITIES are slugs, IRIs or names. "No connection within N steps" is an answer
-    (exit 0), not an error.
-
-    \b
-    Example:
-      witness path ai-weiwei carnegie-mellon-university
-      witness path "Ai Weiwei" "Wuhan lockdown" --k 3 --exclude schema:about
-      witness path ai-weiwei vivos coronation --format json
-    """
-    settings = _settings(**options)
-    show_path(settings, entities, k, max_length, exclude, (start, end), through_hubs, fmt)
+main.add_command(_options("store", "base_iri")(graph_path))

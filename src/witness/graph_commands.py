@@ -1,7 +1,7 @@
-"""The ``witness path`` and graph ``witness export`` commands' work, for :mod:`witness.cli`
-(which parses their options): the live build's projection and index made first if missing,
-entities named by slug, IRI or name, answers and files written to a terminal or a file,
-with a progress bar on a terminal."""
+"""``witness path`` and the graph formats of ``witness export``, for :mod:`witness.cli` (which
+gives ``path`` its store options and parses ``export``'s): the live build's projection and
+index made first if missing, entities named by slug, IRI or name, answers and files written
+to a terminal or a file, with a progress bar on a terminal."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import io
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -18,9 +19,10 @@ from witness.browse.answers import CSV_HEADER, as_json, lines, rows, selection
 from witness.browse.catalog import Catalog
 from witness.browse.dates import period
 from witness.browse.ends import avoided, choose
+from witness.browse.exports import FORMATS as GRAPH_FORMATS
 from witness.browse.exports import export, write
 from witness.browse.labels import Labels
-from witness.browse.paths import Request, connect
+from witness.browse.paths import DEFAULT_K, DEFAULT_LENGTH, MAX_K, MAX_LENGTH, Request, connect
 from witness.browse.projection import Projection, ProjectionDeriver
 from witness.dataset.derived import ensure
 from witness.dataset.store import StoreLocation
@@ -29,6 +31,19 @@ from witness.iris import Iris
 from witness.progress import Bar, Progress
 from witness.publish.dumps import replacing
 from witness.settings import Settings
+
+AROUND = click.option(
+    "--around",
+    default="",
+    help="With a graph format: only this entity's neighbourhood (a slug, IRI or name).",
+)
+HOPS = click.option(
+    "--hops",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 10),
+    help="With --around: how many steps from the entity.",
+)
 
 
 def _terminal_progress() -> Progress:
@@ -80,6 +95,70 @@ def export_graph(settings: Settings, fmt: str, output: Path | None, around: str,
         f"to {output}.",
         err=True,
     )
+
+
+@click.command()
+@click.argument("entities", nargs=-1, required=True)
+@click.option(
+    "--k",
+    default=DEFAULT_K,
+    show_default=True,
+    type=click.IntRange(1, MAX_K),
+    help="How many paths, shortest first.",
+)
+@click.option(
+    "--max-length",
+    default=DEFAULT_LENGTH,
+    show_default=True,
+    type=click.IntRange(1, MAX_LENGTH),
+    help="Most steps of a path.",
+)
+@click.option(
+    "--exclude",
+    multiple=True,
+    help="An entity (slug or IRI) or property (IRI or CURIE, schema:sponsor) to avoid; repeatable.",
+)
+@click.option("--from", "start", default="", help="Only through entities active from (2008).")
+@click.option("--to", "end", default="", help="Only through entities active until (2021-03).")
+@click.option(
+    "--through-hubs",
+    is_flag=True,
+    help="Also pass through hubs (entities with more than 1,000 links, genres, nationalities).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "csv", *GRAPH_FORMATS]),
+    default="text",
+    show_default=True,
+    help="text for people; json and csv (a row per statement); graphml, gexf, csv-nodes "
+    "and csv-edges for other tools.",
+)
+def path(
+    entities: tuple[str, ...],
+    k: int,
+    max_length: int,
+    exclude: tuple[str, ...],
+    start: str,
+    end: str,
+    through_hubs: bool,
+    fmt: str,
+    **options: Any,
+) -> None:
+    """Show how entities are connected: the shortest chains of statements between two
+    (each step with the documents that state it), or the smallest tree connecting more.
+
+    ENTITIES are slugs, IRIs or names. "No connection within N steps" is an answer
+    (exit 0), not an error.
+
+    \b
+    Example:
+      witness path ai-weiwei carnegie-mellon-university
+      witness path "Ai Weiwei" "Wuhan lockdown" --k 3 --exclude schema:about
+      witness path ai-weiwei vivos coronation --format json
+    """
+    settings = Settings().with_changes(**options)
+    show_path(settings, entities, k, max_length, exclude, (start, end), through_hubs, fmt)
 
 
 def show_path(

@@ -170,8 +170,11 @@ def svg(drawing: Drawing, ident: str = "drawing") -> str:
         '<rect width="100%" height="100%" fill="#ffffff"/>',
         '<g class="edges">',
     ]
+    seen: dict[frozenset[str], int] = {}
     for edge in drawing.edges:
-        out.append(_edge(edge, places, drawing, ident))
+        pair = frozenset((edge.source, edge.target))
+        nth = seen[pair] = seen.get(pair, -1) + 1  # labels of one pair's edges stacked apart
+        out.append(_edge(edge, places, drawing, ident, nth))
     out.append('</g><g class="nodes">')
     for key, node in drawing.nodes.items():
         out.append(_node(node, places[key], key == drawing.centre, layered=drawing.layered))
@@ -186,14 +189,16 @@ def _radius(drawing: Drawing, key: str) -> float:
     return 14.0 if key == drawing.centre else 9.0
 
 
-def _edge(edge: Edge, places: dict[str, tuple[float, float]], drawing: Drawing, ident: str) -> str:
+def _edge(
+    edge: Edge, places: dict[str, tuple[float, float]], drawing: Drawing, ident: str, nth: int = 0
+) -> str:
     (x1, y1), (x2, y2) = places[edge.source], places[edge.target]
     length = math.hypot(x2 - x1, y2 - y1) or 1.0
     start = _radius(drawing, edge.source) / length
     end = (_radius(drawing, edge.target) + 2) / length
     ax, ay = x1 + (x2 - x1) * start, y1 + (y2 - y1) * start
     bx, by = x2 - (x2 - x1) * end, y2 - (y2 - y1) * end
-    mx, my = (x1 + x2) / 2, (y1 + y2) / 2
+    mx, my = (x1 + x2) / 2, (y1 + y2) / 2 + 13 * nth
     arrow = f' marker-end="url(#{ident}-arrow)"' if drawing.directed else ""
     return (
         f'<line x1="{ax:.1f}" y1="{ay:.1f}" x2="{bx:.1f}" y2="{by:.1f}" stroke="#9aa0a6"'
