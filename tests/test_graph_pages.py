@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 ID = "https://w3id.org/witness/id/"
 AI, CMU = ID + "ai-weiwei", ID + "carnegie-mellon-university"
-PAIR = {"entity": ["ai-weiwei", "carnegie-mellon-university"]}
+PAIR: dict[str, Any] = {"entity": ["ai-weiwei", "carnegie-mellon-university"]}
 SVG = "{http://www.w3.org/2000/svg}svg"
 
 
