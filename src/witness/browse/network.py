@@ -6,9 +6,11 @@ Over the whole projection (:mod:`witness.browse.projection`, hubs included: they
 central), with networkx:
 
 * **degree**: how many other entities an entity is linked to;
-* **betweenness** (Brandes' algorithm, ``betweenness_centrality``): on a graph of more than
-  :data:`SAMPLE` entities it is estimated from :data:`SAMPLE` source entities drawn with the
-  fixed seed :data:`SEED`, so that every build of the same data gives the same figures;
+* **betweenness** (Brandes' algorithm, ``betweenness_centrality``): each source entity costs
+  a walk of the whole graph, so on a large graph it is estimated from as many sources,
+  drawn with the fixed seed :data:`SEED`, as :data:`WALKS` entity visits allow (at least
+  :data:`FEWEST`; 11 at a million triples), so that every build of the same data gives the
+  same figures; a graph of up to about 1,400 entities gets the exact figures;
 * **PageRank** (``pagerank``, damping 0.85);
 * **communities**: Louvain's method (``community.louvain_communities``, seed :data:`SEED`),
   each named by its members of highest PageRank; with the number of links between the
@@ -39,8 +41,10 @@ NAME = "network-1.json"
 """The figures' file in a build's derived directory; the number changes with its layout."""
 
 SEED = 42
-SAMPLE = 100
-"""Source entities sampled for betweenness on a larger graph."""
+WALKS = 2_000_000
+"""Entity visits betweenness may spend: sources sampled times entities."""
+FEWEST = 8
+"""Fewest source entities betweenness is estimated from."""
 TOP = 100
 """Entities kept per measure."""
 COMMUNITIES = 50
@@ -146,7 +150,8 @@ def analyse(projection: Projection) -> dict[str, Any]:
     started = time.perf_counter()
     graph = projection.graph
     size = graph.number_of_nodes()
-    sampled = SAMPLE if size > SAMPLE else None
+    sources = max(FEWEST, WALKS // max(size, 1))
+    sampled = sources if size > sources else None
     degree = {node: float(value) for node, value in graph.degree()}
     between = nx.betweenness_centrality(graph, k=sampled, seed=SEED) if size else {}
     rank = nx.pagerank(graph) if size else {}

@@ -185,6 +185,8 @@ class _Reader:
         links: dict[tuple[str, str, str], dict[str, None]] = {}
         label_order = {prop: order for order, prop in enumerate(LABELS)}
         intern = sys.intern
+        names: dict[str, str] = {}
+        same = names.setdefault  # one string per IRI, however many statements name it
         for quad in self.store.quads_for_pattern(None, None, None, None):
             graph_name = quad.graph_name
             if not isinstance(graph_name, ox.NamedNode):
@@ -192,7 +194,7 @@ class _Reader:
             subject, prop, value = quad.subject, quad.predicate.value, quad.object
             if not isinstance(subject, ox.NamedNode):
                 continue
-            iri = subject.value
+            iri = same(subject.value, subject.value)
             if isinstance(value, ox.Literal):
                 if prop in label_order:
                     _keep(labels, iri, rank(label_order[prop], value), value.value)
@@ -214,7 +216,7 @@ class _Reader:
             if prop == RDF_TYPE:
                 types.setdefault(iri, {})[intern(value.value)] = None
             elif value.value.startswith(self.entities):
-                key = (iri, intern(prop), value.value)
+                key = (iri, intern(prop), same(value.value, value.value))
                 links.setdefault(key, {})[sources.get(graph_name.value, graph_name.value)] = None
             else:
                 outside.setdefault(iri, {})[value.value] = None
@@ -338,9 +340,20 @@ def _keep(found: Labels, iri: str, ranked: tuple[int, int, str, str], text: str)
 
 
 class Projections(Live[Projection]):
-    """The projection of the live build of a store, loaded once, made first if missing."""
+    """The projection of the live build of a store, loaded once, made first if missing;
+    ``prepare`` computes what requests will share as it is loaded (the timeline's items), so
+    that no request waits for it."""
 
     def __init__(
-        self, location: StoreLocation, iris: Iris, log: Callable[[str], None] = lambda _: None
+        self,
+        location: StoreLocation,
+        iris: Iris,
+        log: Callable[[str], None] = lambda _: None,
+        prepare: Callable[[Projection], object] = lambda _: None,
     ) -> None:
-        super().__init__(location, ProjectionDeriver(iris), Projection.load, log)
+        def load(path: Path) -> Projection:
+            loaded = Projection.load(path)
+            prepare(loaded)
+            return loaded
+
+        super().__init__(location, ProjectionDeriver(iris), load, log)

@@ -27,6 +27,7 @@ from witness.browse.dates import period
 from witness.browse.exports import FORMATS, ExportDeriver, Selection, around, write
 from witness.browse.network import Network, Networks
 from witness.browse.projection import Projection, Projections
+from witness.browse.timeline import items
 from witness.dataset.derived import Live
 from witness.errors import BadRequest
 from witness.negotiation import choose as negotiate
@@ -51,7 +52,7 @@ class Graphs:
 
     def __init__(self, found: Services, log: Callable[[str], None]) -> None:
         self.services = found
-        self.projections = Projections(found.location, found.iris, log)
+        self.projections = Projections(found.location, found.iris, log, prepare=items)
         self.networks = Networks(found.location, found.iris, log)
         self.files: dict[str, Live[Path]] = {
             fmt: Live(found.location, ExportDeriver(found.iris, fmt), Path, log) for fmt in FORMATS
