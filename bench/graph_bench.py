@@ -235,6 +235,11 @@ def main() -> None:
                 "application/json",
             ),
             (
+                f"path, ai-weiwei-{args.copy} to the hub {args.shared[0]} (an end)",
+                [f"{witness}/path.json?entity=ai-weiwei-{args.copy}&entity={args.shared[0]}"],
+                "application/json",
+            ),
+            (
                 "path page (HTML, drawing), one copy",
                 [f"{witness}/path?entity={slug(a)}&entity={slug(b)}" for a, b in within],
                 "text/html",
@@ -271,20 +276,27 @@ def main() -> None:
             rows.append((name, series))
             print(f"  {name}: p50 {series.p50:.1f} ms", file=sys.stderr)
         after = Cpu.now([server.process.pid])
-        found = sum(
-            1
-            for a, b in anywhere[:50]
-            if session.get(
-                f"{witness}/path.json?entity={slug(a)}&entity={slug(b)}", timeout=60
-            ).json()["found"]
-        )
+
+        def connected(chosen: list[tuple[str, str]]) -> int:
+            return sum(
+                1
+                for a, b in chosen[:50]
+                if session.get(
+                    f"{witness}/path.json?entity={slug(a)}&entity={slug(b)}", timeout=60
+                ).json()["found"]
+            )
+
+        found, found_within = connected(anywhere), connected(within)
         print()
         print(*machine(), sep="\n")
         print(
             f"- load average at the start: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; other "
             f"processes took {after.others(before):.0%} of the CPUs while timing"
         )
-        print(f"- random pairs connected within 6 steps (hubs not passed): {found} of 50")
+        print(
+            f"- pairs connected within 6 steps (hubs not passed): random {found} of 50, "
+            f"of one copy {found_within} of 50"
+        )
         print()
         print("| request | p50 | p99 | failures |")
         print("|---|---|---|---|")

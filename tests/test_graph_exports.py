@@ -46,6 +46,7 @@ graph:tricky {
     id:screening a schema:ScreeningEvent ; schema:name "Screening\\u0001 of a film"@en ;
         schema:startDate "2021-03-20"^^xsd:date ; schema:endDate "2021-03-26"^^xsd:date ;
         schema:organizer id:tricky .
+    id:艾 a schema:Person ; schema:name "艾"@zh ; schema:knows id:tricky .
 }
 graph:sources {
     graph:tricky prov:wasDerivedFrom source:tricky .
@@ -137,7 +138,7 @@ def test_graphml_read_by_igraph(exported: Callable[[str], bytes], tmp_path: Path
     path = tmp_path / "read.graphml"
     path.write_bytes(exported("graphml"))
     graph = igraph.Graph.Read_GraphML(str(path))
-    assert graph.is_directed() and graph.vcount() == 3 and graph.ecount() == 2
+    assert graph.is_directed() and graph.vcount() == 4 and graph.ecount() == 3
     vertices = {vertex["id"]: vertex for vertex in graph.vs}
     tricky = vertices[ID + "tricky"]
     assert (tricky["label"], tricky["kind"], tricky["start"]) == (TRICKY, "people", "1957-01-01")
@@ -170,7 +171,7 @@ def test_csv_lists_have_gephis_headers(exported: Callable[[str], bytes]) -> None
     assert labels[ID + "tricky"] == TRICKY and labels[ID + "friend"] == FRIEND
     edges = list(csv.DictReader(io.StringIO(exported("csv-edges").decode("utf-8"))))
     assert list(edges[0])[:4] == ["Source", "Target", "Type", "Label"]
-    (knows,) = [row for row in edges if row["Label"] == "knows"]
+    (knows,) = [row for row in edges if row["Label"] == "knows" and row["Target"] == ID + "friend"]
     assert (knows["Source"], knows["Target"], knows["Type"]) == (
         ID + "tricky",
         ID + "friend",
@@ -184,7 +185,7 @@ def test_the_whole_graph_and_its_files(url: str, tmp_path: Path) -> None:
     assert response.status_code == 200
     (tmp_path / "all.graphml").write_bytes(response.content)
     graph = nx.read_graphml(tmp_path / "all.graphml")
-    assert set(graph.nodes) == {ID + "tricky", ID + "friend", ID + "screening"}
+    assert set(graph.nodes) == {ID + "tricky", ID + "friend", ID + "screening", ID + "艾"}
     page = requests.get(f"{url}/exports/", timeout=30)
     assert page.status_code == 200 and "/exports/graph.gexf" in page.text
     assert requests.get(f"{url}/exports/graph.xlsx", timeout=30).status_code == 404
@@ -194,7 +195,7 @@ def test_the_cli_writes_a_whole_graph_to_standard_output(store: Path) -> None:
     result = CliRunner().invoke(main, ["export", "--store", str(store), "--format", "csv-nodes"])
     assert result.exit_code == 0, result.output
     rows = list(csv.reader(io.StringIO(result.output)))
-    assert rows[0][:2] == ["Id", "Label"] and len(rows) == 4
+    assert rows[0][:2] == ["Id", "Label"] and len(rows) == 5
 
 
 def test_the_cli_refuses_around_for_rdf_and_gzip_for_graphs(store: Path) -> None:
@@ -211,3 +212,11 @@ def test_the_cli_refuses_around_for_rdf_and_gzip_for_graphs(store: Path) -> None
     assert (
         unknown.exit_code == 2 and "nobody" in unknown.output and "Traceback" not in unknown.output
     )
+
+
+def test_a_slug_in_any_script_is_exported_under_a_plain_file_name(url: str) -> None:
+    response = requests.get(f"{url}/exports/around/%E8%89%BE.gexf", timeout=30)
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"] == 'attachment; filename="_-1-steps.gexf"'
+    path = requests.get(f"{url}/path.csv", params={"entity": ["艾", "friend"]}, timeout=30)
+    assert path.status_code == 200 and "艾" in path.text

@@ -9,6 +9,7 @@ or CSV node and edge lists."""
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -86,13 +87,22 @@ def network() -> Network:
     return found.networks.get(found.wait)
 
 
+def file_name(text: str) -> str:
+    """``text`` as a file name any header can carry (slugs may hold any character).
+
+    >>> file_name("path-café-艾未未")
+    'path-caf_-___'
+    """
+    return re.sub(r"[^A-Za-z0-9._-]", "_", text)
+
+
 def graph_file(shown: Projection, selection: Selection, fmt: str, name: str) -> Response:
     """``selection`` as a downloadable file of ``fmt`` (a key of ``FORMATS``)."""
     out = io.StringIO()
     write(shown, selection, fmt, out)
     _, media, suffix = FORMATS[fmt]
     response = Response(out.getvalue(), mimetype=media)
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}.{suffix}"'
+    response.headers["Content-Disposition"] = f'attachment; filename="{file_name(name)}.{suffix}"'
     return response
 
 

@@ -39,7 +39,7 @@ from witness.browse.projection import Projection
 from witness.errors import BadRequest
 from witness.iris import href
 from witness.web.browsing import csv_response, whole
-from witness.web.graphs import SUFFIXES, form, graph_file, projection, window
+from witness.web.graphs import SUFFIXES, file_name, form, graph_file, projection, window
 from witness.web.services import services
 
 blueprint = Blueprint("paths", __name__)
@@ -142,7 +142,7 @@ def _unanswered(choices: list[Choice]) -> str:
 
 
 def _machine(chosen: str, answer: Answer, shown: Projection, base: str) -> Response:
-    name = "path-" + "-".join(end.rsplit("/", 1)[-1] for end in answer.request.ends)
+    name = file_name("path-" + "-".join(end.rsplit("/", 1)[-1] for end in answer.request.ends))
     if chosen == "json":
         body = json.dumps(as_json(answer, shown, _url(base)), ensure_ascii=False)
         return Response(body, mimetype="application/json")
