@@ -244,25 +244,33 @@ class _Walk:
         )
 
     def region(self) -> set[str]:
-        """The entities within ``max_length // 2`` steps of an end, through passable ones."""
-        radius = self.request.max_length // 2
-        found: set[str] = set(self.ends)
-        for end in self.ends:
-            seen = {end}
-            frontier = [end]
-            for _ in range(radius):
-                following = []
-                for node in frontier:
-                    for other in self.adjacency[node]:
-                        if other in seen or not self.passable(other):
-                            continue
-                        if not self.statements(node, other):
-                            continue
-                        seen.add(other)
-                        following.append(other)
-                frontier = following
-            found |= seen
-        return found
+        """The entities a path or tree within the request's length may pass through.
+
+        Between two ends, a node ``i`` steps along a path of ``l`` steps is at most ``i``
+        from the first end and ``l - i`` from the second, so walking ``r1`` steps from the
+        one and ``r2`` from the other with ``r1 + r2 = max_length - 1`` meets every node
+        of every such path (a node beyond ``r1`` from the first end is within ``r2`` of the
+        second). Each step goes from the end whose walk is cheaper to extend (fewer links
+        to follow), as a bidirectional search does: a hub at one end is walked one step, the
+        other end the rest. Between more ends, each end is walked ``max_length // 2``
+        steps."""
+        if len(self.ends) > 2:
+            found: set[str] = set()
+            for end in self.ends:
+                walk = _Ball(self, end)
+                for _ in range(self.request.max_length // 2):
+                    walk.extend()
+                found |= walk.seen
+            return found
+        first, second = (_Ball(self, end, stop=self.ends) for end in self.request.ends)
+        for _ in range(self.request.max_length - 1):
+            cheaper = min((first, second), key=lambda ball: (ball.cost(), ball is second))
+            if not cheaper.frontier:
+                cheaper = second if cheaper is first else first
+            if not cheaper.frontier:
+                break
+            cheaper.extend()
+        return first.seen | second.seen
 
     def subgraph(self, region: set[str]) -> nx.Graph:
         """The region as a graph of its own, with the links the request lets paths follow."""
@@ -276,3 +284,32 @@ class _Walk:
 
     def step(self, a: str, b: str) -> Step:
         return Step(a, b, self.statements(a, b))
+
+
+class _Ball:
+    """The passable entities within some steps of one end, one step more at a time."""
+
+    def __init__(self, walk: _Walk, end: str, stop: frozenset[str] = frozenset()) -> None:
+        self.walk = walk
+        self.seen = {end}
+        self.frontier = [end]
+        self.stop = stop - {end}
+        """Ends the walk reaches but does not go on from (a path ends there)."""
+
+    def cost(self) -> int:
+        """The links the next step would follow."""
+        adjacency = self.walk.adjacency
+        return sum(len(adjacency[node]) for node in self.frontier)
+
+    def extend(self) -> None:
+        walk, following = self.walk, []
+        for node in self.frontier:
+            for other in walk.adjacency[node]:
+                if other in self.seen or not walk.passable(other):
+                    continue
+                if not walk.statements(node, other):
+                    continue
+                self.seen.add(other)
+                if other not in self.stop:
+                    following.append(other)
+        self.frontier = following

@@ -286,24 +286,27 @@ class _Reader:
         graph.graph["sources"] = {
             source: label(source) for found in links.values() for source in found
         }
+        # The working tables are emptied as the graph is filled: they are not held twice.
         for iri in every:
-            classes = types.get(iri, {})
-            found_dates = tuple(dates.get(iri, ()))
+            classes = types.pop(iri, {})
+            found_dates = tuple(dates.pop(iri, ()))
             first, last = _span(found_dates, kind(classes) if classes else "other")
+            own = labels.pop(iri, None)
             graph.add_node(
                 iri,
-                label=label(iri),
+                label=own[1] if own else fallback(iri),
                 kind=kind(classes) if classes else "other",
                 types=tuple(label(cls) for cls in classes),
                 dates=found_dates,
                 start=first,
                 end=last,
                 attributes={
-                    label(prop): tuple(values) for prop, values in attributes.get(iri, {}).items()
+                    label(prop): tuple(values) for prop, values in attributes.pop(iri, {}).items()
                 },
-                outside=tuple(outside.get(iri, ())),
+                outside=tuple(outside.pop(iri, ())),
             )
-        for (subject, prop, value), stated in links.items():
+        for subject, prop, value in list(links):
+            stated = links.pop((subject, prop, value))
             if subject == value:
                 continue  # a statement about itself links nothing
             statement = Statement(subject, prop, value, tuple(stated))
