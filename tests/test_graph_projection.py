@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import networkx as nx
 import pyoxigraph as ox
 import pytest
 
@@ -202,3 +203,17 @@ def test_build_makes_the_projection_and_the_network_beside_the_store(tmp_path: P
     network = Network.load(derived / NetworkDeriver.name)
     assert network.measures["degree"][0].iri == AI
     assert network.entities == loaded.graph.number_of_nodes()
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "length"),
+    [(AI, CMU, 5), (AI, ID + "wuhan-lockdown", 4), (ID + "vivos", CMU, 5), (THE_REST, CMU, 3)],
+)
+def test_paths_are_the_shortest_of_all_simple_paths(
+    projection: Projection, a: str, b: str, length: int
+) -> None:
+    """The region walked from the ends misses no path: the lengths found are those of the
+    shortest of every simple path in the whole graph (networkx's exhaustive search)."""
+    answer = connect(projection, Request((a, b), k=20, max_length=length, through_hubs=True))
+    every = sorted(len(p) - 1 for p in nx.all_simple_paths(projection.graph, a, b, cutoff=length))
+    assert [path.length for path in answer.paths] == every[:20]
