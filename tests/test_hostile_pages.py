@@ -90,8 +90,12 @@ def page(page_at: Callable[[str], Page], hostile: LiveServer) -> Iterator[Page]:
 def assert_inert(page: Page) -> None:
     """No injected script ran, and every link leads to a safe scheme or to this site."""
     assert page.evaluate("window.pwned") is None
-    for link in page.locator("a[href]").all():
-        target = page.evaluate("a => a.href", link.element_handle())
+    for link in page.locator("a[href], a[*|href]").all():
+        target = page.evaluate(
+            "a => new URL(a.getAttribute('href') ?? a.getAttribute('xlink:href'),"
+            " document.baseURI).href",
+            link.element_handle(),
+        )
         assert target.startswith(SAFE_SCHEMES), f"a link to {target}"
     for element in page.locator("[src]").all():
         source = page.evaluate("e => e.src", element.element_handle())

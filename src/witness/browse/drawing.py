@@ -93,9 +93,21 @@ class Drawing:
             self.rings[ring].append(node.key)
 
     def link(self, source: str, target: str, label: str) -> None:
-        edge = Edge(source, target, label)
-        if source in self.nodes and target in self.nodes and edge not in self.edges:
-            self.edges.append(edge)
+        """An edge from ``source`` to ``target``; a second one between the same two nodes in
+        the same direction joins the first's label (they would be drawn on top of each
+        other)."""
+        if source not in self.nodes or target not in self.nodes:
+            return
+        for number, edge in enumerate(self.edges):
+            if (edge.source, edge.target) == (source, target):
+                if label not in edge.label.split(", "):
+                    self.edges[number] = Edge(source, target, f"{edge.label}, {label}")
+                return
+        self.edges.append(Edge(source, target, label))
+
+    def pairs(self) -> set[tuple[str, str]]:
+        """Every (source, target) an edge joins."""
+        return {(edge.source, edge.target) for edge in self.edges}
 
 
 def layout(drawing: Drawing) -> dict[str, tuple[float, float]]:
@@ -170,11 +182,9 @@ def svg(drawing: Drawing, ident: str = "drawing") -> str:
         '<rect width="100%" height="100%" fill="#ffffff"/>',
         '<g class="edges">',
     ]
-    seen: dict[frozenset[str], int] = {}
+    joined = drawing.pairs()
     for edge in drawing.edges:
-        pair = frozenset((edge.source, edge.target))
-        nth = seen[pair] = seen.get(pair, -1) + 1  # labels of one pair's edges stacked apart
-        out.append(_edge(edge, places, drawing, ident, nth))
+        out.append(_edge(edge, places, drawing, ident, (edge.target, edge.source) in joined))
     out.append('</g><g class="nodes">')
     for key, node in drawing.nodes.items():
         out.append(_node(node, places[key], key == drawing.centre, layered=drawing.layered))
@@ -190,7 +200,11 @@ def _radius(drawing: Drawing, key: str) -> float:
 
 
 def _edge(
-    edge: Edge, places: dict[str, tuple[float, float]], drawing: Drawing, ident: str, nth: int = 0
+    edge: Edge,
+    places: dict[str, tuple[float, float]],
+    drawing: Drawing,
+    ident: str,
+    both_ways: bool,
 ) -> str:
     (x1, y1), (x2, y2) = places[edge.source], places[edge.target]
     length = math.hypot(x2 - x1, y2 - y1) or 1.0
@@ -198,7 +212,9 @@ def _edge(
     end = (_radius(drawing, edge.target) + 2) / length
     ax, ay = x1 + (x2 - x1) * start, y1 + (y2 - y1) * start
     bx, by = x2 - (x2 - x1) * end, y2 - (y2 - y1) * end
-    mx, my = (x1 + x2) / 2, (y1 + y2) / 2 + 13 * nth
+    # Edges both ways between two nodes share a line: their labels sit apart along it.
+    along = 0.38 if both_ways else 0.5
+    mx, my = x1 + (x2 - x1) * along, y1 + (y2 - y1) * along
     arrow = f' marker-end="url(#{ident}-arrow)"' if drawing.directed else ""
     return (
         f'<line x1="{ax:.1f}" y1="{ay:.1f}" x2="{bx:.1f}" y2="{by:.1f}" stroke="#9aa0a6"'

@@ -289,7 +289,7 @@ class QueryPool:
                 f"All {self.size} query workers stayed busy for {self.timeout:g} s; "
                 "try again later."
             )
-        if chosen.build != build or not chosen.process.is_alive():
+        if chosen.build != build or not _usable(chosen):
             chosen.stop()
             replacement = self._spawn(build)
             if replacement is None:
@@ -338,6 +338,16 @@ class QueryPool:
             pass
         started.stop()
         return None
+
+
+def _usable(idle: _Worker) -> bool:
+    """Whether an idle worker can take a job: it is alive, and its pipe has nothing to read
+    (an idle worker sends nothing; a readable pipe is the end of one that was killed and not
+    yet reaped)."""
+    try:
+        return idle.process.is_alive() and not idle.conn.poll(0)
+    except OSError:
+        return False
 
 
 class Runs(Protocol):
