@@ -17,10 +17,10 @@ import click
 
 from witness import __version__
 from witness.browse import derivers
-from witness.browse.catalog import Catalog
-from witness.browse.labels import Labels
-from witness.browse.search import MAX_PAGE_SIZE
-from witness.browse.search import search as search_index
+from witness.browse.exports import FORMATS as GRAPH_FORMATS
+from witness.browse_commands import AROUND, HOPS, export_graph
+from witness.browse_commands import path as browse_path
+from witness.browse_commands import search as browse_search
 from witness.dataset.build import BuildResult
 from witness.dataset.build import build as build_store
 from witness.dataset.derived import ensure
@@ -300,9 +300,8 @@ def serve(host: str, port: int, **options: Any) -> None:
                 f"It was built from {manifest.data_dir}, not {settings.data_dir}: "
                 "'witness build' with the same --data rebuilds it."
             )
-    location = StoreLocation(settings.store)
-    for deriver in derivers(Iris(settings.base_iri)):
-        ensure(location, deriver, log=click.echo)
+    for deriver in derivers(Iris(settings.base_iri)):  # made now if an older build lacks them
+        ensure(StoreLocation(settings.store), deriver, log=click.echo)
     run_server(settings, host, port)
 
 
@@ -339,11 +338,15 @@ def stats(**options: Any) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(list(GRAPHS)),
+    type=click.Choice([*GRAPHS, *GRAPH_FORMATS]),
     required=True,
     help="nquads and trig keep the named graphs; turtle, ntriples and rdfxml hold the "
-    "default graph (their merge, each fact once); jsonld keeps them as graph objects.",
+    "default graph (their merge, each fact once); jsonld keeps them as graph objects. "
+    "graphml, gexf (for Gephi, with each entity's start and end), csv-nodes and csv-edges "
+    "hold the graph of the links between entities.",
 )
+@AROUND
+@HOPS
 @click.option(
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -351,19 +354,38 @@ def stats(**options: Any) -> None:
 )
 @click.option("--gzip", "compress", is_flag=True, help="Compress the output with gzip.")
 @QUIET
-def export(fmt: str, output: Path | None, compress: bool, quiet: bool, **options: Any) -> None:
-    """Write the whole dataset in one RDF syntax, streamed from the store.
+def export(
+    fmt: str,
+    output: Path | None,
+    compress: bool,
+    around: str,
+    hops: int,
+    quiet: bool,
+    **options: Any,
+) -> None:
+    """Write the whole dataset in one RDF syntax, streamed from the store; or the graph of
+    the links between entities (or one entity's neighbourhood) for Gephi and spreadsheets.
 
-    The output is byte for byte the dump the server publishes at /dumps/witness.EXT
-    (and /dumps/witness.EXT.gz with --gzip).
+    The RDF output is byte for byte the dump the server publishes at /dumps/witness.EXT
+    (and /dumps/witness.EXT.gz with --gzip). On a terminal, a graph export shows its
+    progress.
 
     \b
     Example:
       witness export --format nquads --output witness.nq
       witness export --format turtle --gzip > witness.ttl.gz
+      witness export --format gexf --output witness.gexf
+      witness export --format graphml --around ai-weiwei --hops 2 --output ai-weiwei.graphml
     """
     settings = _settings(**options)
     location, iris = StoreLocation(settings.store), Iris(settings.base_iri)
+    if fmt in GRAPH_FORMATS:
+        if compress:
+            raise click.UsageError("--gzip is for the RDF formats.")
+        export_graph(settings, fmt, output, around, hops)
+        return
+    if around:
+        raise click.UsageError("--around is for the graph formats (graphml, gexf, csv-...).")
     progress = _progress(quiet)
     if output is None:
         export_dataset(
@@ -374,39 +396,5 @@ def export(fmt: str, output: Path | None, compress: bool, quiet: bool, **options
         export_dataset(location, GRAPHS[fmt], out, iris, compressed=compress, progress=progress)
 
 
-@main.command()
-@_options("store", "base_iri")
-@click.argument("text")
-@click.option("--type", "kind", default="", help="Only resources of this class (an IRI or CURIE).")
-@click.option(
-    "--limit", default=10, show_default=True, type=click.IntRange(1, MAX_PAGE_SIZE), help="Hits."
-)
-def search(text: str, kind: str, limit: int, **options: Any) -> None:
-    """Search names, titles, descriptions and labels; print the best hits first.
-
-    Case and accents do not matter, and each word matches the start of a word, as in the
-    browser's search (the same index).
-
-    \b
-    Example:
-      witness search "vaclav havel"
-      witness search corona --type schema:Movie
-    """
-    settings = _settings(**options)
-    iris = Iris(settings.base_iri)
-    prefixes = iris.prefixes()
-    location = StoreLocation(settings.store)
-    path = ensure(location, derivers(iris)[0], log=lambda line: click.echo(line, err=True))
-    catalog = Catalog(path)
-    prefix, colon, local = kind.partition(":")
-    if colon and prefix in prefixes and not local.startswith("//"):
-        kind = prefixes[prefix] + local
-    results = search_index(catalog, Labels(catalog, iris), text, type=kind, size=limit)
-    shown = f"{results.total:,} result{'' if results.total == 1 else 's'}"
-    click.echo(
-        f"{shown} for {text!r}" + (f" of the type {results.type.text}" if results.type else "")
-    )
-    for number, hit in enumerate(results.hits, 1):
-        types = ", ".join(t.text for t in hit.types)
-        click.echo(f"{number:>3}. {hit.entity.text}" + (f"  ({types})" if types else ""))
-        click.echo(f"     {compact(hit.entity.iri, prefixes)}")
+for command in (browse_search, browse_path):
+    main.add_command(_options("store", "base_iri")(command))

@@ -80,3 +80,9 @@ class Stopping(WitnessError):
     """The server is shutting down; the request was not (or not fully) answered."""
 
     retry_after = 5
+
+
+class BadRequest(WitnessError):
+    """A question of the browser (a path, a timeline, an export) that cannot be answered as
+    asked: an entity that is not in the graph, a bound passed; the message names what was
+    wrong and the limit (HTTP 400)."""

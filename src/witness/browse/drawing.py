@@ -9,8 +9,10 @@ needed under the site's Content Security Policy. Every text is escaped; labels l
 :data:`LABEL` are cut, with the whole label in the node's ``<title>``. A legend names the
 kinds drawn.
 
-The entity pages draw neighbourhoods (:mod:`witness.browse.neighbourhood`); anything else that
-has nodes and edges (paths, subgraphs) can be drawn the same way.
+The entity pages draw neighbourhoods (:mod:`witness.browse.neighbourhood`) in rings; paths and
+trees (:mod:`witness.browse.paths`) are drawn ``layered``: their rings become columns from
+left to right (a path's first entity on the left, its last on the right), labels below the
+nodes.
 """
 
 from __future__ import annotations
@@ -44,6 +46,11 @@ WIDTH, HEIGHT = 960, 640
 MARGIN = 200
 """Room left and right of the outer ring for its labels."""
 
+COLUMN_MARGIN = 80
+"""Room left and right of a layered drawing's outer columns for their labels."""
+COLUMN_LABEL = 22
+"""Most characters of a node's label in a layered drawing (its columns are close)."""
+
 RINGS = ((1.0,), (0.0, 1.0), (0.0, 0.5, 1.0))
 """The radius of each ring (a fraction of the room) when there are one, two or three."""
 
@@ -73,7 +80,10 @@ class Drawing:
     nodes: dict[str, Node] = field(default_factory=dict)
     edges: list[Edge] = field(default_factory=list)
     rings: list[list[str]] = field(default_factory=list)
-    """Nodes by ring around the centre (first ring: next to it)."""
+    """Nodes by ring around the centre (first ring: next to it), or by column if layered."""
+    layered: bool = False
+    directed: bool = True
+    """Whether edges have a direction (drawn as arrows)."""
 
     def add(self, node: Node, ring: int = 0) -> None:
         if node.key not in self.nodes:
@@ -102,6 +112,8 @@ class Drawing:
 
 def layout(drawing: Drawing) -> dict[str, tuple[float, float]]:
     """Where each node goes, in the SVG's coordinates."""
+    if drawing.layered:
+        return _columns(drawing)
     graph = nx.Graph()
     graph.add_nodes_from(drawing.nodes)
     graph.add_edges_from((edge.source, edge.target) for edge in drawing.edges)
@@ -141,6 +153,20 @@ def layout(drawing: Drawing) -> dict[str, tuple[float, float]]:
     return placed
 
 
+def _columns(drawing: Drawing) -> dict[str, tuple[float, float]]:
+    """Each ring a column, left to right, its nodes spread from top to bottom."""
+    columns = [ring for ring in drawing.rings if ring]
+    placed = {}
+    for number, column in enumerate(columns):
+        x = COLUMN_MARGIN + (WIDTH - 2 * COLUMN_MARGIN) * number / max(len(columns) - 1, 1)
+        for row, key in enumerate(column):
+            # alternate rows sit a little higher and lower, so that labels do not meet
+            shift = 12 if number % 2 else -12
+            y = (HEIGHT - 40) * (row + 1) / (len(column) + 1) + (shift if len(column) > 1 else 0)
+            placed[key] = (x, y)
+    return placed
+
+
 def svg(drawing: Drawing, ident: str = "drawing") -> str:
     """The drawing as a standalone SVG document (also fit to sit inside an HTML page);
     ``ident`` prefixes its element ids, so that several drawings can share a page."""
@@ -161,7 +187,7 @@ def svg(drawing: Drawing, ident: str = "drawing") -> str:
         out.append(_edge(edge, places, drawing, ident, (edge.target, edge.source) in joined))
     out.append('</g><g class="nodes">')
     for key, node in drawing.nodes.items():
-        out.append(_node(node, places[key], key == drawing.centre))
+        out.append(_node(node, places[key], key == drawing.centre, layered=drawing.layered))
 
     out.append("</g>")
     out.append(_legend(drawing))
@@ -189,17 +215,19 @@ def _edge(
     # Edges both ways between two nodes share a line: their labels sit apart along it.
     along = 0.38 if both_ways else 0.5
     mx, my = x1 + (x2 - x1) * along, y1 + (y2 - y1) * along
+    arrow = f' marker-end="url(#{ident}-arrow)"' if drawing.directed else ""
     return (
         f'<line x1="{ax:.1f}" y1="{ay:.1f}" x2="{bx:.1f}" y2="{by:.1f}" stroke="#9aa0a6"'
-        f' stroke-width="1.2" marker-end="url(#{ident}-arrow)"/>'
+        f' stroke-width="1.2"{arrow}/>'
         f'<text class="edge-label" x="{mx:.1f}" y="{my:.1f}" font-size="11" fill="#3c4043"'
         ' text-anchor="middle" paint-order="stroke" stroke="#ffffff" stroke-width="3">'
         f"{escape(_cut(edge.label, LABEL))}</text>"
     )
 
 
-def _node(node: Node, place: tuple[float, float], centre: bool) -> str:
-    """A node, its label outside it, away from the middle of the drawing."""
+def _node(node: Node, place: tuple[float, float], centre: bool, *, layered: bool = False) -> str:
+    """A node, its label outside it, away from the middle of the drawing (below it in a
+    layered drawing)."""
     x, y = place
     colour = KINDS.get(node.kind, KINDS["other"])[1]
     radius = 14 if centre else 9
@@ -211,7 +239,8 @@ def _node(node: Node, place: tuple[float, float], centre: bool) -> str:
     weight = ' font-weight="700"' if centre else ""
     dx, dy = x - WIDTH / 2, y - HEIGHT / 2
     length = math.hypot(dx, dy)
-    if centre or length < 1:
+    most = COLUMN_LABEL if layered else LABEL
+    if centre or length < 1 or layered:
         tx, ty, anchor = x, y + radius + 16, "middle"
     else:
         ux, uy = dx / length, dy / length
@@ -221,7 +250,7 @@ def _node(node: Node, place: tuple[float, float], centre: bool) -> str:
     text = (
         f'<text x="{tx:.1f}" y="{ty:.1f}" font-size="13" fill="#1d1d1f"'
         f' text-anchor="{anchor}" paint-order="stroke" stroke="#ffffff" stroke-width="4"{weight}>'
-        f"{escape(_cut(node.label, LABEL))}</text>"
+        f"{escape(_cut(node.label, most))}</text>"
     )
     tooltip = f"<title>{escape(node.title or node.label)}</title>"
     body = f"{tooltip}{shape}{text}"

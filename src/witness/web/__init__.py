@@ -9,12 +9,16 @@ from witness.web import errors, http
 from witness.web.browsing import blueprint as browsing
 from witness.web.conditional import Conditional
 from witness.web.dumps import blueprint as dumps
+from witness.web.graphs import blueprint as exports
 from witness.web.home import blueprint as home
 from witness.web.listings import blueprint as listings
+from witness.web.network import blueprint as network
+from witness.web.paths import blueprint as paths
 from witness.web.resources import blueprint as resources
 from witness.web.search import blueprint as search
 from witness.web.services import Services
 from witness.web.sparql import blueprint as sparql
+from witness.web.timeline import blueprint as timeline
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -37,5 +41,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(browsing)
     app.register_blueprint(search)
     app.register_blueprint(listings)
+    app.register_blueprint(exports)
+    app.register_blueprint(paths)
+    app.register_blueprint(timeline)
+    app.register_blueprint(network)
     app.wsgi_app = Conditional(app.wsgi_app, settings)  # type: ignore[method-assign]
     return app

@@ -13,6 +13,7 @@ from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from witness.errors import (
+    BadRequest,
     DataError,
     MemoryExceeded,
     NotAcceptable,
@@ -39,6 +40,7 @@ STATUS: list[tuple[type[WitnessError], int]] = [
     (WorkerLost, 500),
     (QueryError, 400),
     (DataError, 400),
+    (BadRequest, 400),
 ]
 """HTTP status per error type, most specific first."""
 
