@@ -94,13 +94,18 @@ def free_port() -> int:
         return port
 
 
-def start_server(store: Path, log: Path, *options: str) -> LiveServer:
-    """Start ``witness serve`` on ``store`` and wait until /health answers."""
+def start_server(
+    store: Path, log: Path, *options: str, env: dict[str, str] | None = None
+) -> LiveServer:
+    """Start ``witness serve`` on ``store`` (with more ``env``ironment variables) and wait
+    until /health answers."""
     port = free_port()
     command = [str(Path(sys.executable).parent / "witness"), "serve", "--store", str(store)]
     command += ["--port", str(port), *options]
     with log.open("wb") as out:
-        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            command, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})}
+        )
     server = LiveServer(f"http://127.0.0.1:{port}", process, log)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -123,8 +128,9 @@ class Servers:
         self.logs = logs
         self.started: list[LiveServer] = []
 
-    def __call__(self, store: Path, *options: str) -> LiveServer:
-        server = start_server(store, self.logs / f"serve-{len(self.started)}.log", *options)
+    def __call__(self, store: Path, *options: str, env: dict[str, str] | None = None) -> LiveServer:
+        log = self.logs / f"serve-{len(self.started)}.log"
+        server = start_server(store, log, *options, env=env)
         self.started.append(server)
         return server
 

@@ -7,7 +7,7 @@ import pytest
 
 from witness.namespaces import PREFIXES
 from witness.queries import Example, examples
-from witness.sparql.query import run
+from witness.sparql.query import Answer, run
 
 ID = "https://w3id.org/witness/id/"
 
@@ -34,7 +34,7 @@ EXPECTED: dict[str, set[str]] = {
 """Values that each example's answer must contain, by the example's file name."""
 
 
-def values(answer: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> set[str]:
+def values(answer: Answer) -> set[str]:
     """Every term value in the answer (solutions' bindings, or triples' parts)."""
     if isinstance(answer, ox.QuerySolutions):
         names = [v.value for v in answer.variables]

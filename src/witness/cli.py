@@ -7,6 +7,7 @@ where, without a traceback.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from dataclasses import MISSING, fields
@@ -24,18 +25,19 @@ from witness.browse_commands import search as browse_search
 from witness.dataset.build import BuildResult
 from witness.dataset.build import build as build_store
 from witness.dataset.derived import ensure
+from witness.dataset.engine import engine
 from witness.dataset.manifest import Freshness, freshness
 from witness.dataset.stats import stats as store_stats
 from witness.dataset.store import StoreLocation
 from witness.dataset.validation import validate as validate_dirs
-from witness.errors import DataError, NotConforming, WitnessError
+from witness.errors import NotConforming, WitnessError
 from witness.formats import GRAPHS
 from witness.iris import Iris, compact
 from witness.progress import Bar, Lines, Progress
 from witness.publish.dumps import export as export_dataset
 from witness.publish.dumps import replacing
-from witness.settings import ENV_PREFIX, Settings, documented
-from witness.sparql.query import run
+from witness.settings import CREDENTIALS, ENV_PREFIX, Settings, documented
+from witness.sparql.query import open_store, query_text, run
 from witness.sparql.results import FORMATS, write
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -98,10 +100,14 @@ def _options(*settings: str | tuple[str, str]) -> Callable[[F], F]:
 
 
 INPUTS = (("ontology_dir", "ontology"), ("data_dir", "data"), ("shapes_dir", "shapes"))
+REMOTE = ("store_url", "update_url", "graph_store_url")
 
 
 def _settings(**options: Any) -> Settings:
-    return Settings().with_changes(**{k: v for k, v in options.items() if k in SETTINGS})
+    """The settings of the options given, and the credentials of the environment."""
+    secrets = {name: os.environ.get(f"{ENV_PREFIX}{name.upper()}") for name in CREDENTIALS}
+    given = {k: v for k, v in options.items() if k in SETTINGS}
+    return Settings().with_changes(**given, **secrets)
 
 
 QUIET = click.option(
@@ -127,7 +133,7 @@ def main() -> None:
 
 
 @main.command()
-@_options("store", "base_iri", *INPUTS)
+@_options("store", "base_iri", *INPUTS, *REMOTE)
 @click.option(
     "--no-validate", is_flag=True, help="Skip SHACL validation (for bulk loads of trusted data)."
 )
@@ -155,7 +161,7 @@ def _build(settings: Settings, *, validate: bool = True, progress: Progress) -> 
     return build_store(
         settings,
         validate=validate,
-        derivers=derivers(Iris(settings.base_iri)),
+        derivers=derivers(Iris(settings.base_iri), engine(settings)),
         progress=progress,
     )
 
@@ -206,7 +212,7 @@ def validate(fmt: str, quiet: bool, **options: Any) -> None:
 
 
 @main.command()
-@_options("store", "base_iri")
+@_options("store", "base_iri", *REMOTE)
 @click.argument("query")
 @click.option(
     "--format",
@@ -227,26 +233,14 @@ def query(query: str, fmt: str | None, **options: Any) -> None:
       witness query @films.rq --format csv
     """
     settings = _settings(**options)
-    text = _query_text(query)
+    text = query_text(query, sys.stdin)
     prefixes = Iris(settings.base_iri).prefixes()
-    store = StoreLocation(settings.store).open_read_only()
+    store = open_store(settings, timeout=settings.query_timeout)
     write(run(store, text, prefixes, settings.base_iri), sys.stdout.buffer, fmt, prefixes)
 
 
-def _query_text(argument: str) -> str:
-    if argument == "-":
-        return sys.stdin.read()
-    if argument.startswith("@"):
-        path = Path(argument[1:])
-        try:
-            return path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            raise DataError(f"Cannot read the query file {path}: {error}") from None
-    return argument
-
-
 @main.command()
-@_options("store", "base_iri", *INPUTS)
+@_options("store", "base_iri", *INPUTS, *REMOTE)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
 @_options(
@@ -300,7 +294,9 @@ def serve(host: str, port: int, **options: Any) -> None:
                 f"It was built from {manifest.data_dir}, not {settings.data_dir}: "
                 "'witness build' with the same --data rebuilds it."
             )
-    for deriver in derivers(Iris(settings.base_iri)):  # made now if an older build lacks them
+    for deriver in derivers(
+        Iris(settings.base_iri), engine(settings)
+    ):  # made now if an older build lacks them
         ensure(StoreLocation(settings.store), deriver, log=click.echo)
     run_server(settings, host, port)
 

@@ -44,6 +44,15 @@ class QueryTimeout(WitnessError):
     """A query ran past its deadline and was stopped."""
 
 
+class BackendUnavailable(WitnessError):
+    """The remote SPARQL engine holding the data is down, refused the request or answered
+    something that is not an answer (HTTP 502)."""
+
+
+class BackendTimeout(WitnessError):
+    """The remote SPARQL engine did not answer in time; the request was abandoned (HTTP 504)."""
+
+
 class Overloaded(WitnessError):
     """No query worker became free before the request's deadline."""
 

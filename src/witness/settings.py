@@ -53,6 +53,42 @@ class Settings:
         metadata={"help": "Directory of the SHACL shapes (Turtle)."},
     )
 
+    store_url: str = field(
+        default="",
+        metadata={
+            "help": "SPARQL 1.1 query endpoint of a remote engine that holds the data (Virtuoso, "
+            "Oxigraph, Fuseki...): builds load it, servers ask it; empty: the embedded store."
+        },
+    )
+    update_url: str = field(
+        default="",
+        metadata={
+            "help": "SPARQL 1.1 Update endpoint of that engine, for builds; empty: its query "
+            "endpoint."
+        },
+    )
+    graph_store_url: str = field(
+        default="",
+        metadata={
+            "help": "SPARQL 1.1 Graph Store HTTP Protocol endpoint of that engine: builds then "
+            "load each graph with one PUT (faster, and the engine's own RDF reader); empty: "
+            "INSERT DATA requests to the update endpoint."
+        },
+    )
+    store_user: str = field(
+        default="",
+        metadata={
+            "help": "User name for the remote engine, if it asks for one (environment only: "
+            "WITNESS_STORE_USER)."
+        },
+    )
+    store_password: str = field(
+        default="",
+        metadata={
+            "help": "Password for the remote engine (environment only: WITNESS_STORE_PASSWORD)."
+        },
+    )
+
     query_timeout: float = field(
         default=30.0,
         metadata={"help": "Seconds a query may run before it is stopped (its deadline)."},
@@ -127,6 +163,11 @@ class Settings:
     def with_changes(self, **changes: Any) -> Settings:
         """A copy with the given fields replaced; ``None`` values keep the current one."""
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+CREDENTIALS = ("store_user", "store_password")
+"""Settings read from the environment only: never from a command line, where other users of
+the machine can read them."""
 
 
 def documented() -> dict[str, str]:

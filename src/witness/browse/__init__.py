@@ -7,11 +7,15 @@ from witness.browse.index import BrowseIndex
 from witness.browse.network import NetworkDeriver
 from witness.browse.projection import ProjectionDeriver
 from witness.dataset.derived import Deriver
+from witness.dataset.engine import Engine
+from witness.dataset.upload import Upload
 from witness.iris import Iris
 
 
-def derivers(iris: Iris) -> tuple[Deriver, ...]:
-    """What the browser makes from every build (:mod:`witness.dataset.derived`): its index,
-    the graph projection, and the network figures computed from that projection (so after
-    it)."""
-    return (BrowseIndex(iris), ProjectionDeriver(iris), NetworkDeriver(iris))
+def derivers(iris: Iris, engine: Engine | None = None) -> tuple[Deriver, ...]:
+    """What every build gets beside it (:mod:`witness.dataset.derived`): the browser's
+    index, the graph projection, and the network figures computed from that projection (so
+    after it); then, last, once they are made, its copy in the remote ``engine`` if there is
+    one (:mod:`witness.dataset.upload`)."""
+    found: tuple[Deriver, ...] = (BrowseIndex(iris), ProjectionDeriver(iris), NetworkDeriver(iris))
+    return found + ((Upload(engine),) if engine else ())

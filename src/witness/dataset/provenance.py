@@ -45,9 +45,9 @@ Only pyoxigraph and the JSON-LD writer are imported, so query workers start fast
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import IO, cast
+from typing import IO, Protocol, cast
 
 import pyoxigraph as ox
 
@@ -75,6 +75,20 @@ Row = Iterable[ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None]
 """A solution of a description's SELECT (a ``QuerySolution``): ``?s ?p ?o ?g ?this``, in order."""
 
 
+class Patterns(Protocol):
+    """What :class:`Sources` reads: pyoxigraph's store, or a remote one
+    (:mod:`witness.sparql.remote`)."""
+
+    def quads_for_pattern(
+        self,
+        subject: ox.NamedNode | ox.BlankNode | None,
+        predicate: ox.NamedNode | None,
+        obj: ox.NamedNode | ox.BlankNode | ox.Literal | None,
+        graph: Graph | None,
+        /,
+    ) -> Iterator[ox.Quad]: ...
+
+
 class Sources:
     """The source documents of a store's named graphs, and the metadata quads that say so.
 
@@ -84,7 +98,7 @@ class Sources:
     :data:`REMEMBERED` graphs are remembered at a time.
     """
 
-    def __init__(self, store: ox.Store) -> None:
+    def __init__(self, store: Patterns) -> None:
         self.store = store
         self._known: dict[Graph, tuple[list[Node], list[ox.Quad]]] = {}
 

@@ -177,6 +177,7 @@ def prepare(
         named_graphs=request.named_graphs,
         prefixes=tuple(prefixes.items()),
         base_iri=base_iri,
+        own_dataset=shape.dataset,
     )
     return Prepared(job, fmt)
 

@@ -146,6 +146,13 @@ class Shape:
     of 999 ``!`` each."""
     undeclared: tuple[Token, ...] = ()
     """The first prefixed name of each prefix the query uses without declaring it."""
+    dataset: bool = False
+    """Whether the query describes its dataset (``FROM``, ``FROM NAMED``: the keyword occurs
+    in nothing else, SPARQL 1.1 Query, section 19.8, rules 13-15).
+
+    >>> inspect("SELECT * FROM <http://e/g> { ?s ?p ?o }").dataset
+    True
+    """
 
 
 VETTING_CPU_SECONDS = 2.0
@@ -225,7 +232,7 @@ def inspect(text: str) -> Shape:
     weights = [0]  # what each open bracket (and the top) nests so far, see Shape.chain
     nested = chain = deepest = 0  # nested: the sum of weights
     form: str | None = None
-    update = values = False
+    update = values = dataset = False
     services: list[str] = []
     declared: set[str] = set()
     undeclared: dict[str, Token] = {}
@@ -263,6 +270,8 @@ def inspect(text: str) -> Shape:
                 services.append(_service_target(stream, index))
             elif word == "VALUES":
                 values = True
+            elif word == "FROM":
+                dataset = True
     return Shape(
         form=form,
         is_update=update,
@@ -270,6 +279,7 @@ def inspect(text: str) -> Shape:
         services=services,
         chain=chain,
         undeclared=tuple(undeclared.values()),
+        dataset=dataset,
     )
 
 

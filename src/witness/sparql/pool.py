@@ -23,7 +23,6 @@ build it opened; when ``current`` points elsewhere, workers are replaced before 
 from __future__ import annotations
 
 import multiprocessing
-import os
 import signal
 import threading
 import time
@@ -34,8 +33,11 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any, Protocol
 
+from witness.dataset.engine import Engine
 from witness.dataset.store import StoreLocation
 from witness.errors import (
+    BackendTimeout,
+    BackendUnavailable,
     MemoryExceeded,
     Overloaded,
     QueryError,
@@ -45,7 +47,7 @@ from witness.errors import (
     WitnessError,
     WorkerLost,
 )
-from witness.sparql import worker
+from witness.sparql import remote, worker
 from witness.sparql.admission import Admission
 from witness.sparql.query import syntax_message
 from witness.sparql.spool import Spool
@@ -94,9 +96,7 @@ class Execution:
             self._finish(failed=True)
             raise self.pool.loss(self.worker) from None
         self._finish(failed=True)
-        raise QueryTimeout(
-            f"The query did not finish within the {self.pool.timeout:g} s deadline and was stopped."
-        )
+        raise self.pool.timed_out()
 
     def start(self) -> None:
         """Wait until the worker has run the query and sends its first chunk, saying what
@@ -114,6 +114,7 @@ class Execution:
                 raise QueryError(syntax_message(self.query, message[2]))
             if message[1] == "memory":
                 raise self.pool.memory_exceeded()
+            _raise_backend(message)
             raise QueryError(message[2])
         _, self.kind, first, complete = message
         self._first = [first] if first else []
@@ -178,6 +179,7 @@ class Execution:
         self._finish(failed=message[1] == "memory")
         if message[1] == "memory":
             raise self.pool.memory_exceeded()
+        _raise_backend(message)
         raise QueryError(f"The query failed while running: {message[2]}")
 
     def _finish(self, *, failed: bool) -> None:
@@ -186,11 +188,19 @@ class Execution:
             self.pool._release(self.worker, self.client, failed=failed)
 
 
+def _raise_backend(message: tuple[Any, ...]) -> None:
+    """Raise the remote engine's failure a worker reported, if it is one."""
+    failure = {"backend": BackendUnavailable, "backend-timeout": BackendTimeout}.get(message[1])
+    if failure:
+        raise failure(message[2])
+
+
 class QueryPool:
     """Worker processes answering queries on the live build of a store.
 
     ``memory`` caps each worker's data segment (bytes; 0: no cap); ``per_client`` is how many
-    queries one client may have running or waiting (0: no limit).
+    queries one client may have running or waiting (0: no limit). With an ``engine``, the
+    workers ask it for the build (:mod:`witness.sparql.remote`).
     """
 
     def __init__(
@@ -201,8 +211,10 @@ class QueryPool:
         *,
         memory: int = 0,
         per_client: int = 0,
+        engine: Engine | None = None,
     ) -> None:
         self.location = location
+        self.engine = engine
         self.size = size
         self.timeout = timeout
         self.memory = memory
@@ -219,6 +231,7 @@ class QueryPool:
         :raises StoreError: if there is no store or it cannot be opened.
         """
         build = self.location.live_build()
+        self._remote(build)  # the engine holds this build
         starters = [threading.Thread(target=self._add, args=(build,)) for _ in range(self.size)]
         for thread in starters:
             thread.start()
@@ -265,6 +278,15 @@ class QueryPool:
         execution = Execution(self, chosen, client, deadline, job.query)
         execution.start()
         return execution
+
+    def timed_out(self) -> WitnessError:
+        limit = f"the {self.timeout:g} s deadline"
+        if self.engine is None:
+            return QueryTimeout(f"The query did not finish within {limit} and was stopped.")
+        return BackendTimeout(
+            f"The SPARQL engine at {self.engine.name} did not answer within "
+            f"{limit}; the request was abandoned."
+        )
 
     def loss(self, lost: _Worker) -> WitnessError:
         """Why ``lost`` died while answering, as the error its client gets."""
@@ -326,10 +348,14 @@ class QueryPool:
             self._workers.put(started)
 
     def _spawn(self, build: Path) -> _Worker | None:
+        try:
+            on = self._remote(build)
+        except StoreError:
+            return None
         parent, child = self._context.Pipe()
         process = self._context.Process(
             target=worker.main,
-            args=(child, str(build), self.memory),
+            args=(child, str(build), self.memory, on),
             daemon=True,
             name="witness-query",
         )
@@ -343,6 +369,13 @@ class QueryPool:
             pass
         started.stop()
         return None
+
+    def _remote(self, build: Path) -> worker.Remote | None:
+        """Where the workers of ``build`` find it on the engine, if there is one."""
+        if self.engine is None:
+            return None
+        dataset = remote.held(self.location, build, self.engine)
+        return worker.Remote(self.engine, dataset, self.timeout + 1)
 
 
 def _usable(idle: _Worker) -> bool:
@@ -359,20 +392,3 @@ class Runs(Protocol):
     """What runs our queries: the pool itself, or the pool as one client uses it."""
 
     def execute(self, job: worker.Job) -> Execution: ...
-
-
-@dataclass(frozen=True)
-class ClientQueries:
-    """The pool as one client uses it: each query counts towards that client's share."""
-
-    pool: QueryPool
-    client: str
-
-    def execute(self, job: worker.Job) -> Execution:
-        """:meth:`QueryPool.execute` for :attr:`client`."""
-        return self.pool.execute(job, self.client)
-
-
-def default_size(per_client: int) -> int:
-    """Two workers per core, and always more than one client may take."""
-    return max(2 * len(os.sched_getaffinity(0)), per_client + 2)

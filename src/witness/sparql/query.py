@@ -11,19 +11,57 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from pathlib import Path
+from typing import TextIO
 
 import pyoxigraph as ox
 
-from witness.errors import QueryError
+from witness.dataset.engine import engine
+from witness.dataset.store import StoreLocation
+from witness.errors import DataError, QueryError
+from witness.settings import Settings
 from witness.sparql.lexer import LexError, Shape, inspect
+from witness.sparql.remote import RemoteStore, held
 
-Answer = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+Answer = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples | list[ox.Triple]
 
 _POSITION = re.compile(r"error at (\d+):(\d+)")
 
 
+def open_store(settings: Settings, *, timeout: float) -> ox.Store | RemoteStore:
+    """The live build: the embedded store, or the remote engine's copy of it.
+
+    :raises StoreError: if there is no store, or the engine does not hold the live build.
+    """
+    location = StoreLocation(settings.store)
+    remote = engine(settings)
+    if remote is None:
+        return location.open_read_only()
+    return RemoteStore(remote, held(location, location.live_build(), remote), timeout)
+
+
+def query_text(argument: str, stdin: TextIO) -> str:
+    """The text of a query given on a command line: itself, ``@FILE`` for a file's text, or
+    ``-`` for standard input.
+
+    :raises DataError: if the file cannot be read.
+    """
+    if argument == "-":
+        return stdin.read()
+    if argument.startswith("@"):
+        path = Path(argument[1:])
+        try:
+            return path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise DataError(f"Cannot read the query file {path}: {error}") from None
+    return argument
+
+
 def run(
-    store: ox.Store, query: str, prefixes: dict[str, str], base_iri: str | None = None
+    store: ox.Store | RemoteStore,
+    query: str,
+    prefixes: dict[str, str],
+    base_iri: str | None = None,
 ) -> Answer:
     """Evaluate ``query`` over the store: its default graph is the merge of the named graphs.
 
@@ -40,6 +78,9 @@ def run(
     if shape is not None:
         check_prefixes(shape, prefixes)
     try:
+        if isinstance(store, RemoteStore):
+            own = shape is not None and shape.dataset
+            return store.query(query, base_iri=base_iri, prefixes=prefixes, own_dataset=own)
         return store.query(query, base_iri=base_iri, prefixes=prefixes)
     except SyntaxError as error:
         raise QueryError(syntax_message(query, str(error))) from None

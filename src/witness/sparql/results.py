@@ -28,7 +28,7 @@ def write(answer: Answer, out: BinaryIO, fmt: str | None, prefixes: dict[str, st
 
     :raises QueryError: if ``fmt`` does not suit the kind of answer.
     """
-    if isinstance(answer, ox.QueryTriples):
+    if isinstance(answer, ox.QueryTriples | list):
         fmt = fmt or "turtle"
         if fmt not in CLI_GRAPH_FORMATS:
             raise QueryError(_mismatch(fmt, "a graph (CONSTRUCT or DESCRIBE)", CLI_GRAPH_FORMATS))

@@ -24,8 +24,12 @@ A job may also be a description (:mod:`witness.publish.describe`): SELECTs whose
 quads, which the worker writes as one RDF document with the provenance of each statement
 (:mod:`witness.dataset.provenance`), reading the sources of their graphs from its own store.
 
-This module imports nothing but pyoxigraph and the small modules :mod:`witness.formats`,
-:mod:`witness.dataset.provenance` and :mod:`witness.jsonld`, so workers start fast.
+When a remote engine holds the data, the worker asks it instead of opening the store
+(:mod:`witness.sparql.remote`); everything else is the same.
+
+This module imports nothing but pyoxigraph and small modules (:mod:`witness.formats`,
+:mod:`witness.dataset.provenance`, :mod:`witness.jsonld`, the remote store and the standard
+library's HTTP client), so workers start fast.
 """
 
 from __future__ import annotations
@@ -38,12 +42,17 @@ from dataclasses import dataclass
 from itertools import chain
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import IO, cast
+from typing import IO, Any, cast
 
 import pyoxigraph as ox
 
 from witness.dataset import provenance
+from witness.dataset.engine import Engine
+from witness.errors import BackendTimeout, BackendUnavailable, QueryError
 from witness.formats import GRAPHS, RESULTS
+from witness.sparql import remote
+
+Store = ox.Store | remote.RemoteStore
 
 CHUNK = 64 * 1024
 """Bytes per data message: large enough to amortise the pipe, small enough to stream."""
@@ -82,6 +91,8 @@ class Job:
     prefixes: tuple[tuple[str, str], ...] = ()
     base_iri: str | None = None
     bindings: tuple[tuple[str, ox.NamedNode | ox.Literal], ...] = ()
+    own_dataset: bool = False
+    """The query describes its dataset itself (``FROM``, ``FROM NAMED``)."""
     document: bool = False
     more: tuple[str, ...] = ()
 
@@ -123,7 +134,7 @@ class _Chunks:
         self.buffer.clear()
 
 
-def answer(store: ox.Store, job: Job, conn: Connection, sources: provenance.Sources) -> None:
+def answer(store: Store, job: Job, conn: Connection, sources: provenance.Sources) -> None:
     """Run ``job`` on ``store`` and send its messages on ``conn``; descriptions read the
     sources of their graphs from ``sources`` (of the same store)."""
     statements: provenance.Statements | None = None
@@ -136,7 +147,13 @@ def answer(store: ox.Store, job: Job, conn: Connection, sources: provenance.Sour
     except SyntaxError as error:
         conn.send(("error", "syntax", str(error)))
         return
-    except (OSError, ValueError) as error:
+    except BackendUnavailable as error:
+        conn.send(("error", "backend", str(error)))
+        return
+    except BackendTimeout as error:
+        conn.send(("error", "backend-timeout", str(error)))
+        return
+    except (OSError, ValueError, QueryError) as error:
         conn.send(("error", "evaluation", str(error)))
         return
     except MemoryError:
@@ -144,7 +161,7 @@ def answer(store: ox.Store, job: Job, conn: Connection, sources: provenance.Sour
         return
     if statements is not None:
         kind = "graph" if statements.quads else "empty"
-    elif isinstance(result, ox.QueryTriples):
+    elif isinstance(result, ox.QueryTriples | list):
         kind = "graph"
     else:
         kind = "boolean" if isinstance(result, ox.QueryBoolean) else "solutions"
@@ -155,7 +172,7 @@ def answer(store: ox.Store, job: Job, conn: Connection, sources: provenance.Sour
             if statements.quads:
                 prefixes = dict(job.prefixes)
                 provenance.write(statements, out, GRAPHS[job.graph_format], prefixes)
-        elif isinstance(result, ox.QueryTriples):
+        elif isinstance(result, ox.QueryTriples | list):
             compact = dict(job.prefixes) or None  # prefixed names in Turtle, TriG and RDF/XML
             ox.serialize(result, out, GRAPHS[job.graph_format].syntax, prefixes=compact)
         else:
@@ -169,31 +186,37 @@ def answer(store: ox.Store, job: Job, conn: Connection, sources: provenance.Sour
     chunks.close()
 
 
-def _evaluate(
-    store: ox.Store, job: Job, query: str
-) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+def _evaluate(store: Store, job: Job, query: str) -> remote.Answer | ox.QueryTriples:
     substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
         ox.Variable(name): term for name, term in job.bindings
     }
+    options: dict[str, Any] = {
+        "base_iri": job.base_iri,
+        "prefixes": dict(job.prefixes),
+        "substitutions": substitutions or None,
+    }
     if job.default_graphs is not None or job.named_graphs is not None:
-        return store.query(
-            query,
-            base_iri=job.base_iri,
-            prefixes=dict(job.prefixes),
-            default_graph=[ox.NamedNode(g) for g in job.default_graphs or ()],
-            named_graphs=[ox.NamedNode(g) for g in job.named_graphs or ()],
-            substitutions=substitutions or None,
-        )
-    return store.query(
-        query,
-        base_iri=job.base_iri,
-        prefixes=dict(job.prefixes),
-        substitutions=substitutions or None,
-    )
+        options["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs or ()]
+        options["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs or ()]
+    if isinstance(store, remote.RemoteStore):
+        options["own_dataset"] = job.own_dataset
+    answer: remote.Answer | ox.QueryTriples = store.query(query, **options)
+    return answer
 
 
-def main(conn: Connection, store_path: str, memory: int = 0) -> None:
-    """A worker's life: open the store, then answer jobs until the parent goes away.
+@dataclass(frozen=True)
+class Remote:
+    """Where a worker finds its build when a remote engine holds it (see
+    :mod:`witness.sparql.remote`), and how long a request to it may take."""
+
+    engine: Engine
+    dataset: remote.Dataset
+    timeout: float
+
+
+def main(conn: Connection, store_path: str, memory: int = 0, on: Remote | None = None) -> None:
+    """A worker's life: open the store (or reach the remote engine ``on`` holds it), then
+    answer jobs until the parent goes away.
 
     ``memory`` (bytes, 0: no cap) is how much more the worker's data segment may grow once
     the store is open (``RLIMIT_DATA``, which counts the heap and private mappings but not
@@ -203,7 +226,11 @@ def main(conn: Connection, store_path: str, memory: int = 0) -> None:
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     os.environ["RUST_BACKTRACE"] = "0"  # an abort on a query's memory cap is one line, not 40
-    store = ox.Store.read_only(store_path)
+    store: Store = (
+        remote.RemoteStore(on.engine, on.dataset, on.timeout)
+        if on
+        else ox.Store.read_only(store_path)
+    )
     sources = provenance.Sources(store)
     if memory:
         used = _data_segment()

@@ -13,6 +13,8 @@ from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from witness.errors import (
+    BackendTimeout,
+    BackendUnavailable,
     BadRequest,
     DataError,
     MemoryExceeded,
@@ -33,6 +35,8 @@ STATUS: list[tuple[type[WitnessError], int]] = [
     (NotAcceptable, 406),
     (TooManyRequests, 429),
     (QueryTimeout, 503),
+    (BackendUnavailable, 502),
+    (BackendTimeout, 504),
     (MemoryExceeded, 503),
     (Overloaded, 503),
     (Stopping, 503),

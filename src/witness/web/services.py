@@ -10,11 +10,13 @@ from flask import Flask, current_app, request
 
 from witness.browse.catalog import Catalog, Catalogs
 from witness.browse.labels import Labels
+from witness.dataset.engine import engine
 from witness.dataset.store import StoreLocation
 from witness.iris import Iris
 from witness.settings import Settings
 from witness.sparql.endpoint import Limits
-from witness.sparql.pool import ClientQueries, QueryPool, default_size
+from witness.sparql.pool import QueryPool
+from witness.sparql.shares import ClientQueries, default_size
 
 
 class Services:
@@ -55,6 +57,7 @@ class Services:
                     settings.query_timeout,
                     memory=settings.max_query_memory << 20,
                     per_client=settings.max_client_queries,
+                    engine=engine(settings),
                 )
                 pool.start()
                 atexit.register(pool.close)

@@ -1,0 +1,222 @@
+"""The remote store: the part of :class:`pyoxigraph.Store`'s interface a query worker uses
+(``query`` and ``quads_for_pattern``), answered by a remote SPARQL engine
+(:mod:`witness.dataset.engine`) holding a build uploaded by :mod:`witness.dataset.upload`.
+
+Answers come back as pyoxigraph's own objects (parsed from the engine's SPARQL results or
+N-Triples), so the worker writes them in every format, with the same provenance, exactly as
+it writes the embedded store's.
+
+What the embedded store does implicitly is said explicitly here:
+
+* **The dataset.** Unless the query (``FROM``) or the request (``default-graph-uri``,
+  ``named-graph-uri``) describes one, the default graph is the build's materialised default
+  graph and the named graphs are the build's graphs, given to the engine as protocol
+  parameters (SPARQL 1.1 Protocol, section 2.1.4): an engine's own default graph may hold
+  more (Virtuoso's holds its system graphs).
+* **Prefixes and base.** Declared in a prologue before the query text (SPARQL 1.1 Query,
+  section 4.1.1: a later declaration in the query overrides them).
+* **Bindings.** Our own queries' bindings (pyoxigraph's substitutions, applied to the
+  top-level group) become a ``VALUES`` block opening that group (section 10.2.1).
+* **Syntax.** A query is parsed by pyoxigraph on an empty store first, so a syntax error
+  reads the same whichever store answers.
+
+Virtuoso 7 answers ``ASK`` as a one-row table of ``__ASK_RETVAL`` (1 or 0): read as the
+boolean it means.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+import pyoxigraph as ox
+
+from witness.dataset import upload
+from witness.dataset.engine import Engine
+from witness.dataset.store import StoreLocation
+from witness.errors import BackendUnavailable, StoreError
+from witness.sparql import lexer
+
+RESULTS = "application/sparql-results+json"
+GRAPH = "application/n-triples"
+ACCEPT = {
+    "SELECT": f"{RESULTS}, application/sparql-results+xml;q=0.9",
+    "ASK": f"{RESULTS}, application/sparql-results+xml;q=0.9",
+    "CONSTRUCT": f"{GRAPH}, text/turtle;q=0.9",
+    "DESCRIBE": f"{GRAPH}, text/turtle;q=0.9",
+}
+PARSE_RESULTS = {
+    RESULTS: ox.QueryResultsFormat.JSON,
+    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+}
+PARSE_GRAPH = {
+    GRAPH: ox.RdfFormat.N_TRIPLES,
+    "text/plain": ox.RdfFormat.N_TRIPLES,
+    "text/turtle": ox.RdfFormat.TURTLE,
+}
+VIRTUOSO_ASK = "__ASK_RETVAL"
+
+F = TypeVar("F", ox.QueryResultsFormat, ox.RdfFormat)
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+Answer = ox.QuerySolutions | ox.QueryBoolean | list[ox.Triple]
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The build's graphs on the engine: its materialised default graph and named graphs."""
+
+    default: str
+    named: tuple[str, ...]
+
+
+def held(location: StoreLocation, build: Path, engine: Engine) -> Dataset:
+    """The graphs of ``build`` on ``engine``, as its upload recorded them.
+
+    :raises StoreError: if the build was not loaded into the engine.
+    """
+    record = location.derived(build) / upload.artefact_name(engine)
+    try:
+        found = upload.Held.read(record)
+    except (OSError, ValueError, KeyError):
+        raise StoreError(
+            f"The build {build.name} has not been loaded into the SPARQL engine at "
+            f"{engine.name}: 'witness build' with the same --store-url loads it."
+        ) from None
+    return Dataset(found.default, found.named)
+
+
+class RemoteStore:
+    """Queries of one build on ``engine``; each request may take ``timeout`` seconds."""
+
+    def __init__(self, engine: Engine, dataset: Dataset, timeout: float) -> None:
+        self.engine = engine
+        self.dataset = dataset
+        self.timeout = timeout
+        self._parser = ox.Store()
+
+    def query(
+        self,
+        query: str,
+        *,
+        base_iri: str | None = None,
+        prefixes: dict[str, str] | None = None,
+        default_graph: Sequence[ox.NamedNode] | None = None,
+        named_graphs: Sequence[ox.NamedNode] | None = None,
+        substitutions: dict[ox.Variable, Term | ox.Triple] | None = None,
+        own_dataset: bool = False,
+    ) -> Answer:
+        """The answer of ``query`` (see :meth:`pyoxigraph.Store.query` for the arguments);
+        ``own_dataset`` says the query names its dataset with ``FROM``.
+
+        :raises SyntaxError: if the query is not valid SPARQL.
+        :raises QueryError: if the engine refuses it.
+        :raises BackendUnavailable: if the engine fails or answers garbage.
+        :raises BackendTimeout: if it does not answer in time.
+        """
+        self._parser.query(query, base_iri=base_iri, prefixes=prefixes)  # a syntax error here
+        shape = lexer.inspect(query)
+        form = shape.form or "SELECT"
+        text = _prologue(base_iri, prefixes or {}) + _bound(query, form, substitutions or {})
+        parameters: list[tuple[str, str]] = []
+        if default_graph is not None or named_graphs is not None:
+            parameters += [("default-graph-uri", g.value) for g in default_graph or ()]
+            parameters += [("named-graph-uri", g.value) for g in named_graphs or ()]
+        elif not own_dataset:
+            parameters.append(("default-graph-uri", self.dataset.default))
+            parameters += [("named-graph-uri", g) for g in self.dataset.named]
+        media, data, _ = self.engine.query(
+            text, ACCEPT[form], parameters=parameters, timeout=self.timeout
+        )
+        try:
+            if form in ("CONSTRUCT", "DESCRIBE"):
+                return list(ox.parse(data, _format(PARSE_GRAPH, media, self.engine)))
+            answer = ox.parse_query_results(data, _format(PARSE_RESULTS, media, self.engine))
+        except SyntaxError as error:
+            raise BackendUnavailable(
+                f"The SPARQL engine at {self.engine.name} answered something that is not "
+                f"{media}: {error}"
+            ) from None
+        if form == "ASK" and isinstance(answer, ox.QuerySolutions):
+            return _virtuoso_ask(answer, self.engine)
+        return answer
+
+    def quads_for_pattern(
+        self,
+        subject: ox.NamedNode | ox.BlankNode | None,
+        predicate: ox.NamedNode | None,
+        obj: Term | None,
+        graph: ox.NamedNode | ox.BlankNode | ox.DefaultGraph | None,
+        /,
+    ) -> Iterator[ox.Quad]:
+        """The quads of the build matching the pattern (``None``: any; a graph of ``None`` is
+        every graph, the default graph included, as in pyoxigraph)."""
+        names = {"s": subject, "p": predicate, "o": obj, "g": graph}
+        fixed = {ox.Variable(k): v for k, v in names.items() if isinstance(v, Term)}
+        where = {
+            None: "{ GRAPH ?g { ?s ?p ?o } } UNION { ?s ?p ?o }",  # as pyoxigraph: every graph
+            True: "?s ?p ?o",
+            False: "GRAPH ?g { ?s ?p ?o }",
+        }[None if graph is None else isinstance(graph, ox.DefaultGraph)]
+        answer = self.query(f"SELECT ?s ?p ?o ?g WHERE {{ {where} }}", substitutions=dict(fixed))
+        assert isinstance(answer, ox.QuerySolutions)
+        for row in answer:
+            s, p, o, g = (row[k] if row[k] is not None else names[k] for k in "spog")
+            if (
+                isinstance(s, ox.NamedNode | ox.BlankNode)
+                and isinstance(p, ox.NamedNode)
+                and isinstance(o, Term)
+            ):
+                yield ox.Quad(s, p, o, g if isinstance(g, ox.NamedNode) else None)
+
+
+def _prologue(base_iri: str | None, prefixes: dict[str, str]) -> str:
+    lines = [f"BASE <{base_iri}>"] if base_iri else []
+    lines += [f"PREFIX {name}: <{iri}>" for name, iri in prefixes.items()]
+    return "".join(line + "\n" for line in lines)
+
+
+def _bound(query: str, form: str, substitutions: dict[ox.Variable, Term | ox.Triple]) -> str:
+    """``query`` with ``substitutions`` as a ``VALUES`` block opening its top-level group
+    (the ``{`` after ``WHERE``, or the first ``{`` of a query without a template)."""
+    if not substitutions:
+        return query
+    stream = lexer.tokens(query)
+    opening = None
+    after_where = form != "CONSTRUCT"
+    for token in stream:
+        if token.kind == "word" and token.text.upper() == "WHERE":
+            after_where = True
+        elif token.kind == "open" and token.text == "{" and after_where:
+            opening = token
+            break
+    if opening is None:
+        raise ValueError("a query with bindings needs a WHERE group")
+    lines = query.split("\n")
+    offset = sum(len(line) + 1 for line in lines[: opening.line - 1]) + opening.column
+    names = " ".join(str(variable) for variable in substitutions)
+    values = " ".join(str(term) for term in substitutions.values())
+    return f"{query[:offset]} VALUES ({names}) {{ ({values}) }} {query[offset:]}"
+
+
+def _format(formats: dict[str, F], media: str, engine: Engine) -> F:
+    found = formats.get(media)
+    if found is None:
+        raise BackendUnavailable(
+            f"The SPARQL engine at {engine.name} answered in {media}, which was not asked for."
+        )
+    return found
+
+
+def _virtuoso_ask(answer: ox.QuerySolutions, engine: Engine) -> ox.QueryBoolean:
+    rows = list(answer)
+    if [v.value for v in answer.variables] != [VIRTUOSO_ASK] or len(rows) > 1:
+        raise BackendUnavailable(
+            f"The SPARQL engine at {engine.name} answered an ASK query with a table."
+        )
+    value = rows[0][VIRTUOSO_ASK] if rows else None
+    truth = isinstance(value, ox.Literal) and value.value not in ("0", "false")
+    return ox.parse_query_results(
+        b'{"head":{},"boolean":%s}' % (b"true" if truth else b"false"), ox.QueryResultsFormat.JSON
+    )  # type: ignore[return-value]

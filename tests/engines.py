@@ -1,0 +1,167 @@
+"""Remote SPARQL engines for the tests: Virtuoso Open Source 7 (Debian's
+``virtuoso-opensource-7``) and Oxigraph's server (PyPI ``oxigraph``), each started on free
+ports with a throwaway database directory, and stopped afterwards.
+
+Each :class:`Engine` says where Witness finds it: the query endpoint, the update endpoint and
+the credentials (given to Witness through the environment, as an operator would).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+VIRTUOSO = shutil.which("virtuoso-t") or "/usr/bin/virtuoso-t"
+VIRTUOSO_VSP = Path("/var/lib/virtuoso-opensource-7/vsp")
+OXIGRAPH = shutil.which("oxigraph")
+
+VIRTUOSO_INI = """\
+[Database]
+DatabaseFile = {db}/virtuoso.db
+ErrorLogFile = {db}/virtuoso.log
+LockFile = {db}/virtuoso.lck
+TransactionFile = {db}/virtuoso.trx
+xa_persistent_file = {db}/virtuoso.pxa
+[TempDatabase]
+DatabaseFile = {db}/virtuoso-temp.db
+TransactionFile = {db}/virtuoso-temp.trx
+[Parameters]
+ServerPort = {sql_port}
+DisableUnixSocket = 1
+DirsAllowed = ., {db}
+NumberOfBuffers = 170000
+MaxDirtyBuffers = 130000
+[HTTPServer]
+ServerPort = {http_port}
+ServerRoot = {vsp}
+ServerThreads = 10
+MaxClientConnections = 10
+[SPARQL]
+ResultSetMaxRows = 1000000
+MaxQueryExecutionTime = 120
+"""
+
+
+@dataclass
+class Engine:
+    name: str
+    query_url: str
+    update_url: str
+    process: subprocess.Popen[bytes]
+    env: dict[str, str] = field(default_factory=dict)
+    """What Witness reads from the environment to reach the engine (credentials)."""
+
+    graph_store_url: str = ""
+
+    def environment(self) -> dict[str, str]:
+        """The environment of a Witness server or build using this engine."""
+        return {
+            "WITNESS_STORE_URL": self.query_url,
+            "WITNESS_UPDATE_URL": self.update_url,
+            "WITNESS_GRAPH_STORE_URL": self.graph_store_url,
+            **self.env,
+        }
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _wait_until_answering(url: str, process: subprocess.Popen[bytes], seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the engine exited with {process.returncode} while starting")
+        try:
+            with urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(0.25)
+    raise RuntimeError(f"no answer from {url} after {seconds:.0f} s")
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+@contextmanager
+def virtuoso(directory: Path) -> Iterator[Engine]:
+    """Virtuoso in the foreground (``+foreground``), its database under ``directory``; its
+    update endpoint is ``/sparql-auth`` and its graph store ``/sparql-graph-crud-auth`` (HTTP
+    digest, user ``dba``, the fresh database's password ``dba``): its SPARQL compiler refuses
+    ``xsd:duration`` literals in ``INSERT DATA``, so builds load it through the graph store."""
+    directory.mkdir(parents=True, exist_ok=True)
+    http_port = free_port()
+    ini = directory / "virtuoso.ini"
+    ini.write_text(
+        VIRTUOSO_INI.format(
+            db=directory, sql_port=free_port(), http_port=http_port, vsp=VIRTUOSO_VSP
+        )
+    )
+    log = (directory / "out.log").open("wb")
+    process = subprocess.Popen(
+        [VIRTUOSO, "+foreground", "+configfile", str(ini)],
+        cwd=directory,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{http_port}"
+    try:
+        _wait_until_answering(base + "/sparql", process, 120)
+        yield Engine(
+            "virtuoso",
+            base + "/sparql",
+            base + "/sparql-auth",
+            process,
+            {"WITNESS_STORE_USER": "dba", "WITNESS_STORE_PASSWORD": "dba"},
+            base + "/sparql-graph-crud-auth",
+        )
+    finally:
+        _stop(process)
+        log.close()
+
+
+@contextmanager
+def oxigraph(directory: Path) -> Iterator[Engine]:
+    """Oxigraph's server (``oxigraph serve``) on a new database under ``directory``; builds
+    load it with ``INSERT DATA`` on its update endpoint (the other way)."""
+    if OXIGRAPH is None:
+        raise RuntimeError("the oxigraph command is not installed (pip install oxigraph)")
+    directory.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    log = (directory / "oxigraph.log").open("wb")
+    process = subprocess.Popen(
+        [OXIGRAPH, "serve", "--location", str(directory / "db"), "--bind", f"127.0.0.1:{port}"],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_answering(base + "/query", process, 60)
+        yield Engine("oxigraph", base + "/query", base + "/update", process)
+    finally:
+        _stop(process)
+        log.close()

@@ -1,0 +1,262 @@
+"""Witness in front of a remote SPARQL engine: Oxigraph's server and Virtuoso 7, each started
+here, loaded by ``witness build --store-url`` and asked through ``witness serve --store-url``.
+
+The same build is also served from its embedded store: every answer compared here must be the
+same from both (the remote engine is where the data lives, not what the user sees). Where an
+engine differs, the test names it and says why.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+import requests
+from rdflib.compare import isomorphic
+
+from conftest import LiveServer, Servers
+from engines import OXIGRAPH, VIRTUOSO, Engine, oxigraph, virtuoso
+
+if not (Path(VIRTUOSO).exists() and OXIGRAPH):
+    missing = "apt-get install virtuoso-opensource-7; pip install oxigraph"
+    if os.environ.get("CI"):
+        pytest.fail(f"the remote engines are missing ({missing})", pytrace=False)
+    pytest.skip(f"the remote engines are missing ({missing})", allow_module_level=True)
+
+XSD_DURATION = rdflib.URIRef("http://www.w3.org/2001/XMLSchema#duration")
+WITNESS = str(Path(sys.executable).parent / "witness")
+
+
+@dataclass
+class Deployment:
+    engine: Engine
+    store: Path
+    remote: LiveServer
+    embedded: LiveServer
+
+
+def build(store: Path, engine: Engine, *options: str) -> subprocess.CompletedProcess[str]:
+    """``witness build --store-url`` (from the environment, as an operator sets it)."""
+    return subprocess.run(
+        [WITNESS, "build", "--quiet", "--store", str(store), *options],
+        env={**os.environ, **engine.environment()},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+@pytest.fixture(scope="module", params=["oxigraph", "virtuoso"])
+def deployment(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Deployment]:
+    directory = tmp_path_factory.mktemp(request.param)
+    start = oxigraph if request.param == "oxigraph" else virtuoso
+    with start(directory / "engine") as engine:
+        store = directory / "store"
+        done = build(store, engine)
+        assert done.returncode == 0, done.stderr
+        servers = Servers(directory)
+        try:
+            remote = servers(store, env=engine.environment())
+            embedded = servers(store)
+            yield Deployment(engine, store, remote, embedded)
+        finally:
+            servers.stop()
+
+
+def _select(server: LiveServer, query: str) -> list[dict[str, object]]:
+    response = requests.post(
+        server.url + "/sparql",
+        data={"query": query},
+        headers={"Accept": "application/sparql-results+json"},
+        timeout=60,
+    )
+    assert response.status_code == 200, response.text
+    rows = response.json()["results"]["bindings"]
+    return sorted(rows, key=lambda row: json.dumps(row, sort_keys=True))
+
+
+QUERIES = [
+    "SELECT ?film ?minutes WHERE { ?film wit:runtimeMinutes ?minutes }",
+    "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+    "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+    "SELECT ?film ?source WHERE { GRAPH ?g { ?film schema:director id:ai-weiwei } "
+    "?g prov:wasDerivedFrom ?source }",
+    "SELECT ?name WHERE { ?x schema:name ?name FILTER(LANG(?name) = 'en' && "
+    "CONTAINS(?name, 'Wei')) }",
+    "SELECT ?n WHERE { GRAPH graph:sources { ?s ?p ?o } BIND(1 AS ?n) } LIMIT 1",
+]
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_select_answers_as_the_embedded_store(deployment: Deployment, query: str) -> None:
+    assert _select(deployment.remote, query) == _select(deployment.embedded, query)
+
+
+def test_ask_answers_true_and_false(deployment: Deployment) -> None:
+    # Virtuoso 7 answers ASK as a one-row table of __ASK_RETVAL: Witness reads it as a boolean.
+    for query, expected in [("ASK { id:coronation ?p ?o }", True), ("ASK { ?s ?p 12345 }", False)]:
+        response = requests.get(
+            deployment.remote.url + "/sparql",
+            params={"query": query},
+            headers={"Accept": "application/sparql-results+json"},
+            timeout=60,
+        )
+        assert response.json() == {"head": {}, "boolean": expected}
+
+
+def test_construct_is_the_same_graph(deployment: Deployment) -> None:
+    query = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH graph:review-never-sorry { ?s ?p ?o } }"
+    graphs = []
+    for server in (deployment.remote, deployment.embedded):
+        response = requests.get(
+            server.url + "/sparql",
+            params={"query": query},
+            headers={"Accept": "text/turtle"},
+            timeout=60,
+        )
+        assert response.status_code == 200
+        graphs.append(rdflib.Graph().parse(data=response.text, format="turtle"))
+    assert len(graphs[0]) == 228
+    assert isomorphic(*(_comparable(graph, deployment) for graph in graphs))
+
+
+def _comparable(graph: rdflib.Graph, deployment: Deployment) -> rdflib.Graph:
+    """The graph, without its durations if Virtuoso answered (see
+    test_virtuoso_rewrites_durations)."""
+    if deployment.engine.name != "virtuoso":
+        return graph
+    kept = rdflib.Graph()
+    for triple in graph:
+        value = triple[2]
+        if not (isinstance(value, rdflib.Literal) and value.datatype == XSD_DURATION):
+            kept.add(triple)
+    return kept
+
+
+def test_dataset_of_the_request_and_of_the_query(deployment: Deployment) -> None:
+    # The protocol's default-graph-uri and the query's FROM pick the graph; neither sees the
+    # engine's own default graph or other data.
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    graph = "https://w3id.org/witness/graph/authorities"
+    for server in (deployment.remote, deployment.embedded):
+        response = requests.get(
+            server.url + "/sparql",
+            params={"query": query, "default-graph-uri": graph},
+            headers={"Accept": "application/sparql-results+json"},
+            timeout=60,
+        )
+        assert response.json()["results"]["bindings"][0]["n"]["value"] == "22"
+        own = f"SELECT (COUNT(*) AS ?n) FROM <{graph}> WHERE {{ ?s ?p ?o }}"
+        assert _select(server, own)[0]["n"]["value"] == "22"  # type: ignore[index]
+
+
+def test_description_with_provenance_is_the_same(deployment: Deployment) -> None:
+    found = []
+    for server in (deployment.remote, deployment.embedded):
+        response = requests.get(
+            server.url + "/id/coronation", headers={"Accept": "text/turtle"}, timeout=60
+        )
+        assert response.status_code == 200, response.text
+        found.append(rdflib.Graph().parse(data=response.text, format="turtle"))
+    remote, embedded = found
+    assert len(remote) == len(embedded) > 20
+    assert isomorphic(_comparable(remote, deployment), _comparable(embedded, deployment))
+    quads = []
+    for server in (deployment.remote, deployment.embedded):
+        response = requests.get(
+            server.url + "/id/coronation", headers={"Accept": "application/n-quads"}, timeout=60
+        )
+        quads.append(
+            {
+                str(quad)
+                for quad in ox.parse(response.content, ox.RdfFormat.N_QUADS)
+                if not (isinstance(quad.object, ox.Literal) and "duration" in str(quad.object))
+            }
+        )
+    assert quads[0] == quads[1]
+    assert any("skirball-bearing-witness" in quad for quad in quads[0])
+
+
+def test_browser_pages_work(deployment: Deployment) -> None:
+    remote, embedded = deployment.remote, deployment.embedded
+    page = requests.get(remote.url + "/id/coronation", timeout=60)
+    assert page.status_code == 200
+    assert "Ai Weiwei" in page.text and "Bearing Witness" in page.text
+    for path in ["/search.json?q=corona", "/films.csv"]:
+        answers = [requests.get(server.url + path, timeout=60) for server in (remote, embedded)]
+        assert [a.status_code for a in answers] == [200, 200], path
+        texts = [
+            a.text.replace(server.url, "")
+            for a, server in zip(answers, (remote, embedded), strict=True)
+        ]
+        assert texts[0] == texts[1], path
+    # Paths come from the build's projection, not the engine: as many, as long, between the
+    # same ends. (Which of several equally short paths come first may differ between two
+    # processes: compared here is what does not.)
+    found = [
+        requests.get(server.url + "/path.json?entity=coronation&entity=vivos", timeout=60).json()
+        for server in (remote, embedded)
+    ]
+    lengths = [[path["length"] for path in answer["paths"]] for answer in found]
+    assert lengths[0] == lengths[1] != []
+
+
+def test_virtuoso_rewrites_durations(deployment: Deployment) -> None:
+    # Virtuoso 7 keeps an xsd:duration as a number of seconds and gives back "6900.0", not the
+    # "PT1H55M" it was given: a difference of the engine, which Witness passes on as it is.
+    query = "SELECT ?d WHERE { id:coronation schema:duration ?d }"
+    value = _select(deployment.remote, query)[0]["d"]["value"]  # type: ignore[index]
+    assert value == ("6900.0" if deployment.engine.name == "virtuoso" else "PT1H55M")
+
+
+def test_failed_upload_leaves_the_previous_build_answering(
+    deployment: Deployment, tmp_path: Path
+) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "extra.ttl").write_text(
+        "@prefix schema: <http://schema.org/> .\n"
+        "<https://w3id.org/witness/id/only-in-new> schema:name 'New'@en .\n"
+    )
+    broken = Engine(
+        deployment.engine.name,
+        deployment.engine.query_url,
+        "http://127.0.0.1:9/update",
+        deployment.engine.process,
+        deployment.engine.env,
+    )
+    done = build(deployment.store, broken, "--data", str(data), "--no-validate")
+    assert done.returncode != 0
+    assert "cannot be reached" in done.stderr and "still answers" in done.stderr
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    assert _select(deployment.remote, count)[0]["n"]["value"] == "1663"  # type: ignore[index]
+
+
+def test_engine_down_is_a_clear_502(tmp_path: Path, serve: Servers) -> None:
+    with oxigraph(tmp_path) as engine:
+        store = tmp_path / "store"
+        assert build(store, engine).returncode == 0
+        server = serve(store, "--timeout", "5", env=engine.environment())
+        engine.process.terminate()
+        engine.process.wait()
+        response = requests.get(
+            server.url + "/sparql",
+            params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 1"},
+            headers={"Accept": "application/json"},
+            timeout=30,
+        )
+        assert response.status_code == 502
+        assert engine.query_url in response.text and "cannot be reached" in response.text
+        page = requests.get(server.url + "/id/coronation", timeout=30)
+        assert page.status_code == 502
+        assert "Traceback" not in page.text
