@@ -8,11 +8,13 @@ the credentials (given to Witness through the environment, as an operator would)
 
 from __future__ import annotations
 
+import http.server
 import os
 import shutil
 import signal
 import socket
 import subprocess
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -165,3 +167,58 @@ def oxigraph(directory: Path) -> Iterator[Engine]:
     finally:
         _stop(process)
         log.close()
+
+
+class Proxy:
+    """An HTTP proxy in front of an engine, to make it misbehave on demand: ``mode`` is
+    ``pass`` (forward every request), ``hang`` (never answer) or ``garbage`` (answer 200 with
+    bytes that are no SPARQL answer)."""
+
+    def __init__(self, target: str) -> None:
+        self.target = target.rstrip("/")
+        self.mode = "pass"
+        proxy = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                if proxy.mode == "hang":
+                    time.sleep(60)
+                    return
+                if proxy.mode == "garbage":
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/sparql-results+json")
+                    self.send_header("Content-Length", "9")
+                    self.end_headers()
+                    self.wfile.write(b"<html>oh!")
+                    return
+                forwarded = urllib.request.Request(
+                    proxy.target + self.path,
+                    data=body,
+                    headers={k: v for k, v in self.headers.items() if k.lower() != "host"},
+                    method="POST",
+                )
+                try:
+                    with urllib.request.urlopen(forwarded, timeout=60) as answer:
+                        status, headers, data = answer.status, answer.headers, answer.read()
+                except urllib.error.HTTPError as error:
+                    status, headers, data = error.code, error.headers, error.read()
+                self.send_response(status)
+                for key, value in headers.items():
+                    if key.lower() not in ("transfer-encoding", "connection", "content-length"):
+                        self.send_header(key, value)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, format: str, *args: object) -> None:
+                return
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
