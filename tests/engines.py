@@ -40,7 +40,7 @@ TransactionFile = {db}/virtuoso-temp.trx
 [Parameters]
 ServerPort = {sql_port}
 DisableUnixSocket = 1
-DirsAllowed = ., {db}
+DirsAllowed = ., {allowed}
 NumberOfBuffers = 170000
 MaxDirtyBuffers = 130000
 [HTTPServer]
@@ -64,6 +64,8 @@ class Engine:
     """What Witness reads from the environment to reach the engine (credentials)."""
 
     graph_store_url: str = ""
+    sql_port: int = 0
+    """Virtuoso's SQL port, for its own tools (``isql-vt``)."""
 
     def environment(self) -> dict[str, str]:
         """The environment of a Witness server or build using this engine."""
@@ -108,17 +110,18 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @contextmanager
-def virtuoso(directory: Path) -> Iterator[Engine]:
+def virtuoso(directory: Path, readable: Path | None = None) -> Iterator[Engine]:
     """Virtuoso in the foreground (``+foreground``), its database under ``directory``; its
     update endpoint is ``/sparql-auth`` and its graph store ``/sparql-graph-crud-auth`` (HTTP
     digest, user ``dba``, the fresh database's password ``dba``): its SPARQL compiler refuses
     ``xsd:duration`` literals in ``INSERT DATA``, so builds load it through the graph store."""
     directory.mkdir(parents=True, exist_ok=True)
-    http_port = free_port()
+    http_port, sql_port = free_port(), free_port()
     ini = directory / "virtuoso.ini"
+    allowed = f"{directory}, {readable}" if readable else str(directory)
     ini.write_text(
         VIRTUOSO_INI.format(
-            db=directory, sql_port=free_port(), http_port=http_port, vsp=VIRTUOSO_VSP
+            db=directory, allowed=allowed, sql_port=sql_port, http_port=http_port, vsp=VIRTUOSO_VSP
         )
     )
     log = (directory / "out.log").open("wb")
@@ -139,6 +142,7 @@ def virtuoso(directory: Path) -> Iterator[Engine]:
             process,
             {"WITNESS_STORE_USER": "dba", "WITNESS_STORE_PASSWORD": "dba"},
             base + "/sparql-graph-crud-auth",
+            sql_port,
         )
     finally:
         _stop(process)

@@ -12,7 +12,8 @@ What the embedded store does implicitly is said explicitly here:
   ``named-graph-uri``) describes one, the default graph is the build's materialised default
   graph and the named graphs are the build's graphs, given to the engine as protocol
   parameters (SPARQL 1.1 Protocol, section 2.1.4): an engine's own default graph may hold
-  more (Virtuoso's holds its system graphs).
+  more (Virtuoso's holds its system graphs). The list of named graphs is sent only with a
+  query that reads them (``GRAPH``): it grows with the build (one graph per source document).
 * **Prefixes and base.** Declared in a prologue before the query text (SPARQL 1.1 Query,
   section 4.1.1: a later declaration in the query overrides them).
 * **Bindings.** Our own queries' bindings (pyoxigraph's substitutions, applied to the
@@ -145,7 +146,8 @@ class RemoteStore:
             parameters += [("named-graph-uri", g.value) for g in named_graphs or ()]
         elif not own_dataset:
             parameters.append(("default-graph-uri", self.dataset.default))
-            parameters += [("named-graph-uri", g) for g in self.dataset.named]
+            if shape.named:  # a query without GRAPH needs no named graphs: spare their list
+                parameters += [("named-graph-uri", g) for g in self.dataset.named]
         parameters += self._deadline()
         media, data, headers = self.engine.query(
             text, ACCEPT[form], parameters=parameters, timeout=self.timeout + GRACE
