@@ -105,7 +105,7 @@ def main() -> None:
     parser.add_argument("--wait-idle", type=float, default=0.0)
     args = parser.parse_args()
     data = prepare(args.size, OUT)
-    print("\n".join(f"- {line}" for line in machine()))
+    print("\n".join(machine()))
     with tempfile.TemporaryDirectory(prefix="witness-remote-") as scratch:
         root = Path(scratch)
         with virtuoso(root / "bulk", readable=data.directory) as bulk:

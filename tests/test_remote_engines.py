@@ -289,3 +289,30 @@ def test_slow_engine_is_a_504_and_garbage_a_502(tmp_path: Path, serve: Servers) 
             assert ask(4).status_code == 200
         finally:
             proxy.close()
+
+
+def test_a_build_of_many_graphs_is_switched_in_batches(tmp_path: Path, serve: Servers) -> None:
+    # More graphs than one update request may switch (witness.dataset.upload.OPERATIONS):
+    # every one of them arrives, and the next build replaces them all.
+    data = tmp_path / "data"
+    data.mkdir()
+    query = (
+        "SELECT ?b (COUNT(DISTINCT ?g) AS ?n) "
+        "WHERE { GRAPH ?g { ?s <urn:x:build> ?b } } GROUP BY ?b"
+    )
+    with oxigraph(tmp_path / "engine") as engine:
+        for number, count in [(1, 300), (2, 280)]:
+            (data / "many.trig").write_text(
+                "".join(
+                    f"<urn:x:g{n}> {{ <urn:x:s{n}> <urn:x:build> {number} . }}\n"
+                    for n in range(count)
+                )
+            )
+            done = build(tmp_path / "store", engine, "--data", str(data), "--no-validate")
+            assert done.returncode == 0, done.stderr
+            server = serve(tmp_path / "store", env=engine.environment())
+            rows = _select(server, query)
+            assert [(row["b"]["value"], row["n"]["value"]) for row in rows] == [  # type: ignore[index]
+                (str(number), str(count))
+            ]
+            server.stop()
