@@ -16,7 +16,7 @@ the build, and its materialised default graph, into the engine:
 
 Readers (queries pinned to the graphs a server's build names, see
 :mod:`witness.sparql.remote`) see the previous build until step 2 and the new one after it,
-**if the switch fits one request** (:data:`OPERATIONS`: a build of fewer than about 250
+**if the switch fits one request** (:data:`OPERATIONS`: a build of fewer than about 100
 graphs; a larger one is switched in several requests, and readers may see a mix of the two
 builds while they run) **and the engine applies an update request atomically**: section 2
 of SPARQL 1.1 Update asks implementations to ("SHOULD"); Oxigraph applies each request in one
@@ -55,9 +55,11 @@ REGISTER = "urn:x-witness:build"
 HOLDS = "urn:x-witness:holds"
 BUILD = "urn:x-witness:build-name"
 
-OPERATIONS = 250
-"""Most operations in one update request: Virtuoso 7 refuses a request of 1,000 ``MOVE``s
-("Query too large", its compiler's limit) and takes 300."""
+OPERATIONS = 100
+"""Most operations in one update request: Virtuoso 7 refuses 1,000 ``MOVE``s of short names
+("Query too large") and its parser runs out of memory on 250 of the bench's names."""
+REGISTER_BATCH = 500
+"""Most statements of the register graph in one ``INSERT DATA`` operation."""
 
 UPDATE_TIMEOUT = 600.0
 """Seconds one update request may take."""
@@ -159,11 +161,14 @@ class Upload:
         previous = self._held_graphs()
         steps = [f"DROP SILENT GRAPH <{g}>" for g in previous if g not in staging]
         steps += [f"MOVE SILENT GRAPH <{s}> TO GRAPH <{g}>" for g, s in staging.items()]
-        register = " ".join(f"<{REGISTER}> <{HOLDS}> <{g}> ." for g in graphs)
+        held = [f"<{REGISTER}> <{HOLDS}> <{g}> ." for g in graphs]
         steps += [
             f"DROP SILENT GRAPH <{REGISTER}>",
-            f'INSERT DATA {{ GRAPH <{REGISTER}> {{ <{REGISTER}> <{BUILD}> "{build}" . '
-            f"{register} }} }}",
+            f'INSERT DATA {{ GRAPH <{REGISTER}> {{ <{REGISTER}> <{BUILD}> "{build}" }} }}',
+        ]
+        steps += [
+            f"INSERT DATA {{ GRAPH <{REGISTER}> {{ {' '.join(held[n : n + REGISTER_BATCH])} }} }}"
+            for n in range(0, len(held), REGISTER_BATCH)
         ]
         return steps
 
