@@ -43,7 +43,7 @@ DisableUnixSocket = 1
 DirsAllowed = ., {allowed}
 NumberOfBuffers = 170000
 MaxDirtyBuffers = 130000
-TransactionAfterImageLimit = 4000000000
+TransactionAfterImageLimit = 1500000000
 [HTTPServer]
 ServerPort = {http_port}
 ServerRoot = {vsp}
