@@ -115,7 +115,10 @@ def virtuoso(directory: Path, readable: Path | None = None) -> Iterator[Engine]:
     """Virtuoso in the foreground (``+foreground``), its database under ``directory``; its
     update endpoint is ``/sparql-auth`` and its graph store ``/sparql-graph-crud-auth`` (HTTP
     digest, user ``dba``, the fresh database's password ``dba``): its SPARQL compiler refuses
-    ``xsd:duration`` literals in ``INSERT DATA``, so builds load it through the graph store."""
+    ``xsd:duration`` literals in ``INSERT DATA``, so builds load it through the graph store.
+    Its bulk loader may read the files in ``readable``. Loading a graph and a build's switch
+    are each one transaction, whose log may grow to the size of the data: its limit
+    (``TransactionAfterImageLimit``, 50 MB by default, a 32-bit number) is raised to 1.5 GB."""
     directory.mkdir(parents=True, exist_ok=True)
     http_port, sql_port = free_port(), free_port()
     ini = directory / "virtuoso.ini"
