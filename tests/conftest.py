@@ -10,6 +10,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,8 +18,12 @@ import pyoxigraph as ox
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
+import engines
+from witness.browse import derivers
 from witness.dataset.build import build
+from witness.dataset.engine import engine as engine_of
 from witness.dataset.store import StoreLocation
+from witness.iris import Iris
 from witness.namespaces import PREFIXES
 from witness.settings import Settings
 
@@ -158,12 +163,99 @@ def serve_shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
     servers.stop()
 
 
-@pytest.fixture(scope="session")
+BACKENDS = ["embedded", "virtuoso", "oxigraph"]
+"""Where ``live_server`` keeps the data: the embedded store, or a remote engine."""
+DURATIONS_DIFFER = pytest.mark.differs_on(
+    "virtuoso",
+    'Virtuoso 7 gives an xsd:duration back as seconds ("PT1H18M" as "4680.0", '
+    "openlink/virtuoso-opensource#936); its other statements are compared with the embedded "
+    "store's in test_remote_engines",
+)
+OXIGRAPH_MODULES = {
+    "test_sparql_endpoint",
+    "test_sparql_clients",
+    "test_sparql_w3c",
+    "test_linked_data",
+}
+"""The tests run a third time, on Oxigraph's server: the endpoint's and linked data's."""
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
 def live_server(
-    bundled_store: ox.Store, bundled_settings: Settings, serve_shared: Servers
-) -> LiveServer:
-    """A real server (gunicorn, query workers) on the bundled data, for the whole session."""
-    return serve_shared(bundled_settings.store)
+    request: pytest.FixtureRequest,
+    bundled_store: ox.Store,
+    bundled_settings: Settings,
+    serve_shared: Servers,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[LiveServer]:
+    """A real server (gunicorn, query workers) on the bundled data, for the whole session:
+    once with the embedded store, and again with the data in each remote engine (started
+    here, loaded by a build, stopped at the end). A test that only makes sense on the
+    embedded store says so with ``@pytest.mark.embedded_only(reason)``."""
+    if request.param == "embedded":
+        yield serve_shared(bundled_settings.store)
+        return
+    root = tmp_path_factory.mktemp(request.param)
+    with deployed(bundled_settings, request.param, root) as (settings, environment):
+        server = serve_shared(settings.store, env=environment)
+        yield server
+        server.stop()
+
+
+@contextmanager
+def deployed(
+    settings: Settings, backend: str, root: Path, *, validate: bool = True
+) -> Iterator[tuple[Settings, dict[str, str]]]:
+    """The data of ``settings`` built into a new store under ``root`` and loaded into a new
+    ``backend`` engine (``virtuoso`` or ``oxigraph``); the settings and the environment of a
+    server using it. The engine is stopped afterwards."""
+    start = engines.virtuoso if backend == "virtuoso" else engines.oxigraph
+    with start(root / "engine") as engine:
+        environment = engine.environment()
+        remote = settings.with_changes(
+            store=root / "store",
+            store_url=engine.query_url,
+            update_url=engine.update_url,
+            graph_store_url=engine.graph_store_url,
+            store_user=environment.get("WITNESS_STORE_USER", ""),
+            store_password=environment.get("WITNESS_STORE_PASSWORD", ""),
+        )
+        loads = derivers(Iris(remote.base_iri), engine_of(remote))
+        build(remote, validate=validate, derivers=loads)
+        yield remote, environment
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "embedded_only(reason): not run on a remote engine, for the reason given"
+    )
+    config.addinivalue_line(
+        "markers", "differs_on(engine, reason): not run on that engine, which differs as said"
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Run the tests of ``live_server`` on Oxigraph's server only where :data:`OXIGRAPH_MODULES`
+    say, and a test marked ``embedded_only`` on the embedded store only (skipped elsewhere,
+    with its reason)."""
+    kept, dropped = [], []
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        params = callspec.params if callspec else {}
+        backend = params.get("live_server") or params.get("w3c_server")
+        if backend == "oxigraph" and item.path.stem not in OXIGRAPH_MODULES:
+            dropped.append(item)
+            continue
+        marker = item.get_closest_marker("embedded_only")
+        if backend not in (None, "embedded") and marker is not None:
+            item.add_marker(pytest.mark.skip(reason=f"on {backend}: {marker.args[0]}"))
+        for differs in item.iter_markers("differs_on"):
+            if differs.args[0] == backend:
+                item.add_marker(pytest.mark.skip(reason=f"on {backend}: {differs.args[1]}"))
+        kept.append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
 
 
 @pytest.fixture(scope="session")

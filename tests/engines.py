@@ -8,11 +8,13 @@ the credentials (given to Witness through the environment, as an operator would)
 
 from __future__ import annotations
 
+import http.server
 import os
 import shutil
 import signal
 import socket
 import subprocess
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -38,9 +40,10 @@ TransactionFile = {db}/virtuoso-temp.trx
 [Parameters]
 ServerPort = {sql_port}
 DisableUnixSocket = 1
-DirsAllowed = ., {db}
+DirsAllowed = ., {allowed}
 NumberOfBuffers = 170000
 MaxDirtyBuffers = 130000
+TransactionAfterImageLimit = 1500000000
 [HTTPServer]
 ServerPort = {http_port}
 ServerRoot = {vsp}
@@ -62,6 +65,8 @@ class Engine:
     """What Witness reads from the environment to reach the engine (credentials)."""
 
     graph_store_url: str = ""
+    sql_port: int = 0
+    """Virtuoso's SQL port, for its own tools (``isql-vt``)."""
 
     def environment(self) -> dict[str, str]:
         """The environment of a Witness server or build using this engine."""
@@ -106,17 +111,21 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @contextmanager
-def virtuoso(directory: Path) -> Iterator[Engine]:
+def virtuoso(directory: Path, readable: Path | None = None) -> Iterator[Engine]:
     """Virtuoso in the foreground (``+foreground``), its database under ``directory``; its
     update endpoint is ``/sparql-auth`` and its graph store ``/sparql-graph-crud-auth`` (HTTP
     digest, user ``dba``, the fresh database's password ``dba``): its SPARQL compiler refuses
-    ``xsd:duration`` literals in ``INSERT DATA``, so builds load it through the graph store."""
+    ``xsd:duration`` literals in ``INSERT DATA``, so builds load it through the graph store.
+    Its bulk loader may read the files in ``readable``. Loading a graph and a build's switch
+    are each one transaction, whose log may grow to the size of the data: its limit
+    (``TransactionAfterImageLimit``, 50 MB by default, a 32-bit number) is raised to 1.5 GB."""
     directory.mkdir(parents=True, exist_ok=True)
-    http_port = free_port()
+    http_port, sql_port = free_port(), free_port()
     ini = directory / "virtuoso.ini"
+    allowed = f"{directory}, {readable}" if readable else str(directory)
     ini.write_text(
         VIRTUOSO_INI.format(
-            db=directory, sql_port=free_port(), http_port=http_port, vsp=VIRTUOSO_VSP
+            db=directory, allowed=allowed, sql_port=sql_port, http_port=http_port, vsp=VIRTUOSO_VSP
         )
     )
     log = (directory / "out.log").open("wb")
@@ -137,6 +146,7 @@ def virtuoso(directory: Path) -> Iterator[Engine]:
             process,
             {"WITNESS_STORE_USER": "dba", "WITNESS_STORE_PASSWORD": "dba"},
             base + "/sparql-graph-crud-auth",
+            sql_port,
         )
     finally:
         _stop(process)
@@ -165,3 +175,58 @@ def oxigraph(directory: Path) -> Iterator[Engine]:
     finally:
         _stop(process)
         log.close()
+
+
+class Proxy:
+    """An HTTP proxy in front of an engine, to make it misbehave on demand: ``mode`` is
+    ``pass`` (forward every request), ``hang`` (never answer) or ``garbage`` (answer 200 with
+    bytes that are no SPARQL answer)."""
+
+    def __init__(self, target: str) -> None:
+        self.target = target.rstrip("/")
+        self.mode = "pass"
+        proxy = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                if proxy.mode == "hang":
+                    time.sleep(60)
+                    return
+                if proxy.mode == "garbage":
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/sparql-results+json")
+                    self.send_header("Content-Length", "9")
+                    self.end_headers()
+                    self.wfile.write(b"<html>oh!")
+                    return
+                forwarded = urllib.request.Request(
+                    proxy.target + self.path,
+                    data=body,
+                    headers={k: v for k, v in self.headers.items() if k.lower() != "host"},
+                    method="POST",
+                )
+                try:
+                    with urllib.request.urlopen(forwarded, timeout=60) as answer:
+                        status, headers, data = answer.status, answer.headers, answer.read()
+                except urllib.error.HTTPError as error:
+                    status, headers, data = error.code, error.headers, error.read()
+                self.send_response(status)
+                for key, value in headers.items():
+                    if key.lower() not in ("transfer-encoding", "connection", "content-length"):
+                        self.send_header(key, value)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, format: str, *args: object) -> None:
+                return
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()

@@ -17,13 +17,12 @@ from typing import TYPE_CHECKING
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 if TYPE_CHECKING:
     from conftest import LiveServer
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts" / "browser"
 SKIRBALL = "Bearing Witness: Documentary Films by Ai Weiwei"
 FILMS = ("Cockroach", "Coronation", "Vivos", "The Rest", "Human Flow")
@@ -48,19 +47,12 @@ PAGE_TYPES = {
 """One page of every type the site has."""
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    print(f"\nscreenshots in {ARTIFACTS}")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield launched
-        launched.close()
-
-
 def open_page(
     browser: Browser, url: str, width: int = 1280, *, javascript: bool = True
 ) -> Iterator[Page]:
+    """A page of its own context (the session's Chromium, from conftest), whose screenshots go
+    to :data:`ARTIFACTS`; fails the test on any script or console error but a 404."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     context = browser.new_context(
         base_url=url,
         viewport={"width": width, "height": 900},

@@ -271,6 +271,7 @@ def export(*args: str | Path) -> bytes:
     return result.stdout_bytes
 
 
+@pytest.mark.embedded_only("it exports the embedded server's own build to compare byte for byte")
 @pytest.mark.parametrize("name", list(GRAPHS))
 def test_export_writes_the_served_dump(
     name: str, dumps: str, bundled_settings: Settings, tmp_path: Path

@@ -27,6 +27,7 @@ from pyld import jsonld
 from rdflib import Dataset, Literal, URIRef
 from rdflib.namespace import RDF
 
+from conftest import DURATIONS_DIFFER
 from witness.convert import to_rdflib
 from witness.formats import GRAPHS
 
@@ -192,6 +193,7 @@ def href(iri: str) -> str:
     return "/" + iri.removeprefix(BASE) if iri.startswith(BASE) else iri
 
 
+@DURATIONS_DIFFER
 def test_every_statement_is_shown_with_its_sources(url: str, bundled_store: ox.Store) -> None:
     page = parse(html(url + "/id/the-rest"))
     hrefs = {link for link, _ in page.links}
@@ -243,6 +245,7 @@ def as_triples(document: dict[str, Any]) -> set[tuple[Any, ...]]:
     return {(s, p, o) for s, p, o, _ in parsed.quads()}
 
 
+@DURATIONS_DIFFER
 def test_schema_org_json_ld_is_the_entitys_data(url: str, bundled_store: ox.Store) -> None:
     address = url + "/id/the-rest"
     items = schema_org_items(html(address), address)

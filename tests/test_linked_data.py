@@ -25,6 +25,7 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, VOID
 from rdflib.term import Node
 
+from conftest import DURATIONS_DIFFER
 from witness.convert import RDFLIB_SYNTAX, to_rdflib
 from witness.formats import GRAPHS
 
@@ -139,6 +140,7 @@ def test_rdflib_loads_an_entity_from_its_url(url: str, bundled_store: ox.Store) 
     assert {(s, p, o) for s, p, o, _ in about(bundled_store, AI_WEIWEI)} <= set(graph)
 
 
+@DURATIONS_DIFFER
 def test_rdflib_follows_the_json_ld_alternate(url: str, bundled_store: ox.Store) -> None:
     """Asked for JSON-LD, rdflib fetches the ``Link`` alternate of that type (``.jsonld``)."""
     graph = Graph().parse(url + "/id/the-rest", format="json-ld")
@@ -159,6 +161,7 @@ def test_curl_gets_turtle(url: str, bundled_store: ox.Store) -> None:
 FORMAT_IDS = [f.name for f in GRAPHS.values()]
 
 
+@DURATIONS_DIFFER
 @pytest.mark.parametrize("fmt", GRAPHS.values(), ids=FORMAT_IDS)
 @pytest.mark.parametrize("by", ["accept", "suffix"])
 def test_every_format_by_accept_and_by_suffix(
@@ -176,6 +179,7 @@ def test_every_format_by_accept_and_by_suffix(
     assert {(s, p, o) for s, p, o, _ in expected} <= triples(dataset(response))
 
 
+@DURATIONS_DIFFER
 @pytest.mark.parametrize("fmt", DATASET_FORMATS, ids=[f.name for f in DATASET_FORMATS])
 def test_dataset_formats_keep_each_statement_in_its_graphs(
     url: str, bundled_store: ox.Store, fmt: Any
@@ -198,6 +202,7 @@ def title(store: ox.Store, source: Node) -> Node:
     return to_rdflib(next(iter(found)).object)
 
 
+@DURATIONS_DIFFER
 def test_json_ld_is_one_graph_with_the_entity_first(url: str, bundled_store: ox.Store) -> None:
     """The JSON-LD description is the default graph only, the entity its first node,
     compacted with our context: what Turtle carries, statements and their sources."""
@@ -234,6 +239,7 @@ def test_json_ld_description_read_by_extruct(url: str) -> None:
     assert (THE_REST, URIRef(SCHEMA + "director"), URIRef(BASE + "id/ai-weiwei")) in found
 
 
+@DURATIONS_DIFFER
 @pytest.mark.parametrize("fmt", TRIPLE_FORMATS, ids=[f.name for f in TRIPLE_FORMATS])
 def test_triple_formats_reify_each_statement_with_its_sources(
     url: str, bundled_store: ox.Store, fmt: Any

@@ -23,7 +23,7 @@ import requests
 from rdflib.compare import isomorphic
 
 from conftest import LiveServer, Servers
-from engines import OXIGRAPH, VIRTUOSO, Engine, oxigraph, virtuoso
+from engines import OXIGRAPH, VIRTUOSO, Engine, Proxy, oxigraph, virtuoso
 
 if not (Path(VIRTUOSO).exists() and OXIGRAPH):
     missing = "apt-get install virtuoso-opensource-7; pip install oxigraph"
@@ -260,3 +260,59 @@ def test_engine_down_is_a_clear_502(tmp_path: Path, serve: Servers) -> None:
         page = requests.get(server.url + "/id/coronation", timeout=30)
         assert page.status_code == 502
         assert "Traceback" not in page.text
+
+
+def test_slow_engine_is_a_504_and_garbage_a_502(tmp_path: Path, serve: Servers) -> None:
+    with oxigraph(tmp_path) as engine:
+        proxy = Proxy(engine.query_url.rsplit("/", 1)[0])
+        try:
+            through = Engine("proxy", proxy.url + "/query", proxy.url + "/update", engine.process)
+            store = tmp_path / "store"
+            assert build(store, through).returncode == 0
+            server = serve(store, "--timeout", "2", env=through.environment())
+            json_ = {"Accept": "application/json"}
+
+            def ask(limit: int) -> requests.Response:  # a query of its own: none is remembered
+                query = {"query": f"SELECT * WHERE {{ ?s ?p ?o }} LIMIT {limit}"}
+                return requests.get(server.url + "/sparql", params=query, headers=json_, timeout=30)
+
+            assert ask(1).status_code == 200
+            proxy.mode = "hang"  # for 60 s: an answer within the client's 30 s is our deadline's
+            slow = ask(2)
+            assert slow.status_code == 504
+            assert through.query_url in slow.text and "did not answer" in slow.text
+            proxy.mode = "garbage"
+            bad = ask(3)
+            assert bad.status_code == 502
+            assert through.query_url in bad.text and "not application/sparql-results" in bad.text
+            proxy.mode = "pass"
+            assert ask(4).status_code == 200
+        finally:
+            proxy.close()
+
+
+def test_a_build_of_many_graphs_is_switched_in_batches(tmp_path: Path, serve: Servers) -> None:
+    # More graphs than one update request may switch (witness.dataset.upload.OPERATIONS):
+    # every one of them arrives, and the next build replaces them all.
+    data = tmp_path / "data"
+    data.mkdir()
+    query = (
+        "SELECT ?b (COUNT(DISTINCT ?g) AS ?n) "
+        "WHERE { GRAPH ?g { ?s <urn:x:build> ?b } } GROUP BY ?b"
+    )
+    with oxigraph(tmp_path / "engine") as engine:
+        for number, count in [(1, 300), (2, 280)]:
+            (data / "many.trig").write_text(
+                "".join(
+                    f"<urn:x:g{n}> {{ <urn:x:s{n}> <urn:x:build> {number} . }}\n"
+                    for n in range(count)
+                )
+            )
+            done = build(tmp_path / "store", engine, "--data", str(data), "--no-validate")
+            assert done.returncode == 0, done.stderr
+            server = serve(tmp_path / "store", env=engine.environment())
+            rows = _select(server, query)
+            assert [(row["b"]["value"], row["n"]["value"]) for row in rows] == [  # type: ignore[index]
+                (str(number), str(count))
+            ]
+            server.stop()

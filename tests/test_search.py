@@ -117,6 +117,7 @@ def test_opensearch_description_is_linked_from_every_page(url: str) -> None:
     assert answer[3][0] == url + "/id/coronation"
 
 
+@pytest.mark.embedded_only("it removes the index of the embedded server's build")
 def test_the_server_made_the_missing_index_and_said_so(live_server: LiveServer) -> None:
     """The session's store is built without the browser's deriver, as an older Witness would
     have: ``witness serve`` makes the index before serving, and says so."""

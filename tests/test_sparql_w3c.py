@@ -29,6 +29,7 @@ import requests
 from rdflib import RDF, Graph, Namespace, URIRef
 from rdflib.query import Result
 
+from conftest import BACKENDS, deployed
 from witness.convert import RDFLIB_SYNTAX
 from witness.dataset.build import build
 from witness.settings import Settings
@@ -55,19 +56,26 @@ def media_type(response: requests.Response) -> str:
     return response.headers.get("Content-Type", "").split(";")[0].strip()
 
 
-@pytest.fixture(scope="session")
-def w3c_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The Protocol tests' data, built without validation (it is not Witness data)."""
-    settings = Settings(store=tmp_path_factory.mktemp("w3c") / "store", data_dir=W3C)
-    build(settings, validate=False)
-    return settings.store
-
-
-@pytest.fixture(scope="module")
-def w3c_server(w3c_store: Path, serve_shared: Callable[..., LiveServer]) -> Iterator[LiveServer]:
-    server = serve_shared(w3c_store, "--query-workers", "1")
-    yield server
-    server.stop()
+@pytest.fixture(scope="module", params=BACKENDS)
+def w3c_server(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    serve_shared: Callable[..., LiveServer],
+) -> Iterator[LiveServer]:
+    """A server on the Protocol tests' data, built without validation (it is not Witness
+    data): embedded, and in each remote engine."""
+    root = tmp_path_factory.mktemp(f"w3c-{request.param}")
+    settings = Settings(store=root / "store", data_dir=W3C)
+    if request.param == "embedded":
+        build(settings, validate=False)
+        server = serve_shared(settings.store, "--query-workers", "1")
+        yield server
+        server.stop()
+        return
+    with deployed(settings, request.param, root, validate=False) as (remote, environment):
+        server = serve_shared(remote.store, "--query-workers", "1", env=environment)
+        yield server
+        server.stop()
 
 
 def send(server: LiveServer, request: dict[str, Any]) -> requests.Response:

@@ -22,6 +22,9 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 
+import requests
+import requests.auth
+
 from witness.errors import BackendTimeout, BackendUnavailable, QueryError
 from witness.settings import Settings
 
@@ -73,15 +76,9 @@ class Engine:
         body = [("query", query), *parameters]
         return self._post(self.query_url, body, accept, timeout)
 
-    def update(self, update: str, *, timeout: float) -> None:
-        """POST ``update`` to the update endpoint (see :meth:`query` for the errors)."""
-        self._post(self.updates, [("update", update)], "*/*", timeout)
-
-    def put(self, graph: str, ntriples: bytes, *, timeout: float) -> None:
-        """Replace ``graph`` with ``ntriples`` on the graph store (see :meth:`query` for the
-        errors). The body is bytes, not a stream: an authentication challenge sends it twice."""
-        url = self.graph_store_url + "?" + urllib.parse.urlencode({"graph": graph})
-        self._send(url, "PUT", ntriples, {"Content-Type": "application/n-triples"}, "*/*", timeout)
+    def loader(self) -> Loader:
+        """A connection for a build's updates and uploads (see :class:`Loader`)."""
+        return Loader(self)
 
     def _post(
         self, url: str, body: list[tuple[str, str]], accept: str, timeout: float
@@ -143,12 +140,89 @@ class Engine:
         if not self.user:
             return urllib.request.build_opener()
         passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-        for url in {self.query_url, self.updates, self.graph_store_url} - {""}:
+        for url in {self.query_url, self.updates}:
             passwords.add_password(None, url, self.user, self.password)
         return urllib.request.build_opener(
             urllib.request.HTTPDigestAuthHandler(passwords),
             urllib.request.HTTPBasicAuthHandler(passwords),
         )
+
+
+class Loader:
+    """Updates (SPARQL 1.1 Update) and graph uploads (Graph Store HTTP Protocol, section 5.3)
+    of one build, on one HTTP session.
+
+    A large body must not be the one that meets the engine's authentication challenge: the
+    engine answers 401 and closes the connection while the body is still being sent (Virtuoso
+    does). So the session learns the engine's scheme from a first small update, and then
+    answers every later request's challenge in advance (HTTP Basic always; HTTP Digest with
+    the nonce of the last challenge, as ``requests`` does).
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.session = requests.Session()
+        self.session.headers["User-Agent"] = "witness"
+        self._scheme_known = not engine.user
+
+    def update(self, update: str, *, timeout: float) -> None:
+        """POST ``update`` to the update endpoint (see :meth:`Engine.query` for the errors)."""
+        if not self._scheme_known:
+            self._learn_scheme(timeout)
+        self._send("POST", self.engine.updates, {"update": update}, {}, timeout)
+
+    def put(self, graph: str, ntriples: bytes, *, timeout: float) -> None:
+        """Replace ``graph`` with ``ntriples`` on the graph store."""
+        if not self._scheme_known:
+            self._learn_scheme(timeout)
+        url = self.engine.graph_store_url + "?" + urllib.parse.urlencode({"graph": graph})
+        headers = {"Content-Type": "application/n-triples"}
+        self._send("PUT", url, ntriples, headers, timeout)
+
+    def _learn_scheme(self, timeout: float) -> None:
+        """Send a no-op update (dropping a graph that does not exist) to learn the scheme."""
+        probe = {"update": "DROP SILENT GRAPH <urn:x-witness:probe>"}
+        found = self._send("POST", self.engine.updates, probe, {}, timeout, check=False)
+        challenge = found.headers.get("WWW-Authenticate", "")
+        user, password = self.engine.user, self.engine.password
+        if challenge.lower().startswith("digest"):
+            self.session.auth = requests.auth.HTTPDigestAuth(user, password)
+        else:
+            self.session.auth = requests.auth.HTTPBasicAuth(user, password)
+        self._scheme_known = True
+        if found.status_code == 401:  # answered now, the nonce is known from here on
+            self._send("POST", self.engine.updates, probe, {}, timeout)
+
+    def _send(
+        self,
+        method: str,
+        url: str,
+        data: bytes | dict[str, str],
+        headers: dict[str, str],
+        timeout: float,
+        *,
+        check: bool = True,
+    ) -> requests.Response:
+        name = self.engine.name
+        try:
+            response = self.session.request(
+                method, url, data=data, headers=headers, timeout=timeout
+            )
+        except requests.Timeout:
+            raise BackendTimeout(
+                f"The SPARQL engine at {name} did not answer within {timeout:g} s."
+            ) from None
+        except requests.RequestException as error:
+            raise BackendUnavailable(
+                f"The SPARQL engine at {name} cannot be reached: {error}."
+            ) from None
+        if check and response.status_code >= 300:
+            detail = _excerpt(response.content)
+            raise BackendUnavailable(
+                f"The SPARQL engine at {name} answered {response.status_code} {response.reason}"
+                + (f": {detail}" if detail else ".")
+            )
+        return response
 
 
 def engine(settings: Settings) -> Engine | None:

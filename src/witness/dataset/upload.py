@@ -9,18 +9,20 @@ the build, and its materialised default graph, into the engine:
    store if it has one (SPARQL 1.1 Graph Store HTTP Protocol, section 5.3), else in
    ``INSERT DATA`` requests of at most :data:`BATCH` statements (SPARQL 1.1 Update, section
    3.1.1), which every SPARQL 1.1 engine takes on its update endpoint.
-2. One update request then swaps the build in: ``MOVE`` each staging graph onto its real
+2. One update request (see below) then swaps the build in: ``MOVE`` each staging graph onto its real
    name (section 3.2.5: the destination is dropped first), ``DROP`` the previous build's
    graphs that this one no longer has, and rewrite the register graph (:data:`REGISTER`)
    naming the build and its graphs.
 
 Readers (queries pinned to the graphs a server's build names, see
 :mod:`witness.sparql.remote`) see the previous build until step 2 and the new one after it,
-**if the engine applies an update request atomically**: section 2 of SPARQL 1.1 Update asks
-implementations to ("SHOULD"); Oxigraph applies each request in one transaction, Virtuoso in
-its default transaction mode (not probed under concurrent reads by the tests). A failed or
-killed upload stops before step 2 and leaves the previous build answering; its staging graphs
-are emptied by the next upload.
+**if the switch fits one request** (:data:`OPERATIONS`: a build of fewer than about 100
+graphs; a larger one is switched in several requests, and readers may see a mix of the two
+builds while they run) **and the engine applies an update request atomically**: section 2
+of SPARQL 1.1 Update asks implementations to ("SHOULD"); Oxigraph applies each request in one
+transaction, Virtuoso in its default transaction mode (not probed under concurrent reads by
+the tests). A failed or killed upload stops before step 2 and leaves the previous build
+answering; its staging graphs are emptied by the next upload.
 
 An engine keeps a blank node for one request: with ``INSERT DATA``, a graph of more than
 :data:`BATCH` statements that has blank nodes is refused (they would lose their identity).
@@ -53,6 +55,12 @@ REGISTER = "urn:x-witness:build"
 HOLDS = "urn:x-witness:holds"
 BUILD = "urn:x-witness:build-name"
 
+OPERATIONS = 100
+"""Most operations in one update request: Virtuoso 7 refuses 1,000 ``MOVE``s of short names
+("Query too large") and its parser runs out of memory on 250 of the bench's names."""
+REGISTER_BATCH = 500
+"""Most statements of the register graph in one ``INSERT DATA`` operation."""
+
 UPDATE_TIMEOUT = 600.0
 """Seconds one update request may take."""
 
@@ -83,6 +91,7 @@ class Upload:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.name = artefact_name(engine)
+        self.loader = engine.loader()
 
     def make(self, store: ox.Store, target: Path) -> None:
         """Upload the build ``store`` holds and swap it in on the engine.
@@ -93,7 +102,7 @@ class Upload:
         graphs = sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
         staging = {graph: _staging(graph) for graph in [*graphs, DEFAULT_GRAPH]}
         try:
-            self._update("".join(f"DROP SILENT GRAPH <{s}> ;\n" for s in staging.values()))
+            self._updates([f"DROP SILENT GRAPH <{s}>" for s in staging.values()])
             for graph in graphs:
                 self._insert(
                     staging[graph], store.quads_for_pattern(None, None, None, ox.NamedNode(graph))
@@ -102,7 +111,7 @@ class Upload:
                 staging[DEFAULT_GRAPH],
                 store.quads_for_pattern(None, None, None, ox.DefaultGraph()),
             )
-            self._update(self._switch(build, graphs, staging))
+            self._updates(self._switch(build, graphs, staging))
         except WitnessError as error:
             raise StoreError(
                 f"The build could not be loaded into the SPARQL engine at {self.engine.name} "
@@ -141,24 +150,27 @@ class Upload:
         """One PUT of the whole graph, as N-Triples."""
         triples = (quad.triple for quad in quads)
         body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
-        self.engine.put(graph, body, timeout=UPDATE_TIMEOUT)
+        self.loader.put(graph, body, timeout=UPDATE_TIMEOUT)
 
     def _send(self, graph: str, statements: list[str]) -> None:
         body = "\n".join(statements)
         self._update(f"INSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}")
 
-    def _switch(self, build: str, graphs: list[str], staging: dict[str, str]) -> str:
-        """The one update request that swaps the staged build in."""
+    def _switch(self, build: str, graphs: list[str], staging: dict[str, str]) -> list[str]:
+        """The operations that swap the staged build in (see :meth:`_updates`)."""
         previous = self._held_graphs()
         steps = [f"DROP SILENT GRAPH <{g}>" for g in previous if g not in staging]
         steps += [f"MOVE SILENT GRAPH <{s}> TO GRAPH <{g}>" for g, s in staging.items()]
-        register = " ".join(f"<{REGISTER}> <{HOLDS}> <{g}> ." for g in graphs)
+        held = [f"<{REGISTER}> <{HOLDS}> <{g}> ." for g in graphs]
         steps += [
             f"DROP SILENT GRAPH <{REGISTER}>",
-            f'INSERT DATA {{ GRAPH <{REGISTER}> {{ <{REGISTER}> <{BUILD}> "{build}" . '
-            f"{register} }} }}",
+            f'INSERT DATA {{ GRAPH <{REGISTER}> {{ <{REGISTER}> <{BUILD}> "{build}" }} }}',
         ]
-        return " ;\n".join(steps)
+        steps += [
+            f"INSERT DATA {{ GRAPH <{REGISTER}> {{ {' '.join(held[n : n + REGISTER_BATCH])} }} }}"
+            for n in range(0, len(held), REGISTER_BATCH)
+        ]
+        return steps
 
     def _held_graphs(self) -> list[str]:
         """The graphs of the build the engine holds now, by its register."""
@@ -176,7 +188,13 @@ class Upload:
         return [row["g"].value for row in answer if isinstance(row["g"], ox.NamedNode)]
 
     def _update(self, update: str) -> None:
-        self.engine.update(update, timeout=UPDATE_TIMEOUT)
+        self.loader.update(update, timeout=UPDATE_TIMEOUT)
+
+    def _updates(self, operations: list[str]) -> None:
+        """The operations in as few requests as the engine takes: one if there are at most
+        :data:`OPERATIONS` of them (the only case a switch is atomic)."""
+        for start in range(0, len(operations), OPERATIONS):
+            self._update(" ;\n".join(operations[start : start + OPERATIONS]))
 
 
 def _staging(graph: str) -> str:

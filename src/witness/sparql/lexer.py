@@ -153,6 +153,9 @@ class Shape:
     >>> inspect("SELECT * FROM <http://e/g> { ?s ?p ?o }").dataset
     True
     """
+    named: bool = False
+    """Whether the query reads named graphs (``GRAPH``): a query that does not reads only its
+    default graph."""
 
 
 VETTING_CPU_SECONDS = 2.0
@@ -232,7 +235,7 @@ def inspect(text: str) -> Shape:
     weights = [0]  # what each open bracket (and the top) nests so far, see Shape.chain
     nested = chain = deepest = 0  # nested: the sum of weights
     form: str | None = None
-    update = values = dataset = False
+    update = values = dataset = named = False
     services: list[str] = []
     declared: set[str] = set()
     undeclared: dict[str, Token] = {}
@@ -272,6 +275,8 @@ def inspect(text: str) -> Shape:
                 values = True
             elif word == "FROM":
                 dataset = True
+            elif word == "GRAPH":
+                named = True
     return Shape(
         form=form,
         is_update=update,
@@ -280,6 +285,7 @@ def inspect(text: str) -> Shape:
         chain=chain,
         undeclared=tuple(undeclared.values()),
         dataset=dataset,
+        named=named,
     )
 
 

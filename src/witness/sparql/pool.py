@@ -375,7 +375,7 @@ class QueryPool:
         if self.engine is None:
             return None
         dataset = remote.held(self.location, build, self.engine)
-        return worker.Remote(self.engine, dataset, self.timeout + 1)
+        return worker.Remote(self.engine, dataset, self.timeout)
 
 
 def _usable(idle: _Worker) -> bool:

@@ -12,7 +12,8 @@ What the embedded store does implicitly is said explicitly here:
   ``named-graph-uri``) describes one, the default graph is the build's materialised default
   graph and the named graphs are the build's graphs, given to the engine as protocol
   parameters (SPARQL 1.1 Protocol, section 2.1.4): an engine's own default graph may hold
-  more (Virtuoso's holds its system graphs).
+  more (Virtuoso's holds its system graphs). The list of named graphs is sent only with a
+  query that reads them (``GRAPH``): it grows with the build (one graph per source document).
 * **Prefixes and base.** Declared in a prologue before the query text (SPARQL 1.1 Query,
   section 4.1.1: a later declaration in the query overrides them).
 * **Bindings.** Our own queries' bindings (pyoxigraph's substitutions, applied to the
@@ -21,7 +22,9 @@ What the embedded store does implicitly is said explicitly here:
   reads the same whichever store answers.
 
 Virtuoso 7 answers ``ASK`` as a one-row table of ``__ASK_RETVAL`` (1 or 0): read as the
-boolean it means.
+boolean it means. Given our deadline as its ``timeout``, it answers what it found so far
+when the time is up, marked ``X-SQL-State: S1TAT``: refused as a timeout, never passed on as
+if it were the answer.
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ import pyoxigraph as ox
 from witness.dataset import upload
 from witness.dataset.engine import Engine
 from witness.dataset.store import StoreLocation
-from witness.errors import BackendUnavailable, StoreError
+from witness.errors import BackendTimeout, BackendUnavailable, StoreError
 from witness.sparql import lexer
 
 RESULTS = "application/sparql-results+json"
@@ -57,6 +60,8 @@ PARSE_GRAPH = {
     "text/turtle": ox.RdfFormat.TURTLE,
 }
 VIRTUOSO_ASK = "__ASK_RETVAL"
+VIRTUOSO_TIMED_OUT = "S1TAT"
+"""The ``X-SQL-State`` of a Virtuoso answer cut short by its timeout (an "anytime" answer)."""
 
 F = TypeVar("F", ox.QueryResultsFormat, ox.RdfFormat)
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
@@ -87,14 +92,30 @@ def held(location: StoreLocation, build: Path, engine: Engine) -> Dataset:
     return Dataset(found.default, found.named)
 
 
+GRACE = 1.0
+"""Seconds past its deadline a request to the engine is given up on, if no one stopped it
+before (a query worker is stopped at the deadline itself)."""
+
+
 class RemoteStore:
-    """Queries of one build on ``engine``; each request may take ``timeout`` seconds."""
+    """Queries of one build on ``engine``, each with a deadline of ``timeout`` seconds."""
 
     def __init__(self, engine: Engine, dataset: Dataset, timeout: float) -> None:
         self.engine = engine
         self.dataset = dataset
         self.timeout = timeout
         self._parser = ox.Store()
+        self._server = ""
+
+    def _deadline(self) -> list[tuple[str, str]]:
+        """Our deadline as the engine's own timeout parameter, where it has one (known from
+        its ``Server`` header once it has answered): Virtuoso's ``timeout`` in milliseconds,
+        Fuseki's in seconds. The engine then stops the query itself."""
+        if self._server.startswith("Virtuoso"):
+            return [("timeout", str(int(self.timeout * 1000)))]
+        if "Fuseki" in self._server:
+            return [("timeout", f"{self.timeout:g}")]
+        return []
 
     def query(
         self,
@@ -125,10 +146,18 @@ class RemoteStore:
             parameters += [("named-graph-uri", g.value) for g in named_graphs or ()]
         elif not own_dataset:
             parameters.append(("default-graph-uri", self.dataset.default))
-            parameters += [("named-graph-uri", g) for g in self.dataset.named]
-        media, data, _ = self.engine.query(
-            text, ACCEPT[form], parameters=parameters, timeout=self.timeout
+            if shape.named:  # a query without GRAPH needs no named graphs: spare their list
+                parameters += [("named-graph-uri", g) for g in self.dataset.named]
+        parameters += self._deadline()
+        media, data, headers = self.engine.query(
+            text, ACCEPT[form], parameters=parameters, timeout=self.timeout + GRACE
         )
+        self._server = headers.get("server", "")
+        if headers.get("x-sql-state") == VIRTUOSO_TIMED_OUT:
+            raise BackendTimeout(
+                f"The SPARQL engine at {self.engine.name} stopped the query at its deadline "
+                "and offered part of the answer, which is not given as the answer."
+            )
         try:
             if form in ("CONSTRUCT", "DESCRIBE"):
                 return list(ox.parse(data, _format(PARSE_GRAPH, media, self.engine)))
