@@ -145,13 +145,14 @@ def main() -> None:
                     "path": f"/path.json?entity=coronation-{args.copy}&entity=vivos-{args.copy}",
                 }
                 print("\n| browser page on Virtuoso | p50 | p99 | errors |\n|---|---|---|---|")
-                for name, found in page_latency(
-                    witness.url.removesuffix("/sparql"), pages, args.requests
-                ).items():
-                    print(
-                        f"| {name} | {found.p50:.1f} ms | {found.percentile(99):.1f} ms "
-                        f"| {found.errors} |"
+                base = witness.url.removesuffix("/sparql")
+                for name, found in page_latency(base, pages, args.requests).items():
+                    timed = (
+                        f"{found.p50:.1f} ms | {found.percentile(99):.1f} ms"
+                        if found.samples
+                        else "- | -"
                     )
+                    print(f"| {name} | {timed} | {found.errors} |")
             finally:
                 witness.stop()
 
