@@ -28,8 +28,8 @@ When a remote engine holds the data, the worker asks it instead of opening the s
 (:mod:`witness.sparql.remote`); everything else is the same.
 
 This module imports nothing but pyoxigraph and small modules (:mod:`witness.formats`,
-:mod:`witness.dataset.provenance`, :mod:`witness.jsonld`, the remote store and the standard
-library's HTTP client), so workers start fast.
+:mod:`witness.dataset.provenance`, :mod:`witness.jsonld`, the remote store and its HTTP
+clients), so workers start fast.
 """
 
 from __future__ import annotations
