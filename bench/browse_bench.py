@@ -35,7 +35,7 @@ from generate import generate, parse_scale
 from peers import HOST, Cpu, Server, free_port, start, wait_idle
 from report import machine
 from witness.browse import derivers
-from witness.dataset.build import build
+from witness.dataset.build import BuildResult, build
 from witness.iris import Iris
 from witness.settings import DEFAULT_BASE_IRI, Settings, bundled
 
@@ -70,18 +70,26 @@ class Target:
     """An entity IRI, for Oxigraph's DESCRIBE beside it."""
 
 
-def prepare(args: argparse.Namespace) -> tuple[Path, dict[str, float]]:
-    """The archive and its store (built here unless present); build timings if built."""
+def hub_store(args: argparse.Namespace, name: str) -> tuple[Path, BuildResult | None]:
+    """The archive with its shared hubs (made here unless present) and its store ``name``,
+    built here with the browser's derivers unless present (or with ``--rebuild``): the
+    store, and the build's result if it was built."""
     directory = OUT / f"{args.size}-hubs"
     if not (directory / "archive.nq").exists():
         generate(parse_scale(args.size), directory, bundled("data"), tuple(args.shared))
-    settings = Settings(store=directory / "store", data_dir=directory)
-    timings: dict[str, float] = {}
+    settings = Settings(store=directory / name, data_dir=directory)
     if args.rebuild or not (settings.store / "current").exists():
-        result = build(settings, validate=False, derivers=derivers(IRIS))
-        index = sum(result.derived.values())
-        timings = {"build": result.seconds, "index": index, "quads": result.quads}
-    return settings.store, timings
+        return settings.store, build(settings, validate=False, derivers=derivers(IRIS))
+    return settings.store, None
+
+
+def prepare(args: argparse.Namespace) -> tuple[Path, dict[str, float]]:
+    """The archive and its store; build timings if built."""
+    store, result = hub_store(args, "store")
+    if result is None:
+        return store, {}
+    index = sum(result.derived.values())
+    return store, {"build": result.seconds, "index": index, "quads": result.quads}
 
 
 def targets(args: argparse.Namespace) -> list[Target]:

@@ -33,16 +33,13 @@ from urllib.parse import quote
 
 import requests
 
-from browse_bench import Series, timed
-from generate import generate, parse_scale
+from browse_bench import Series, hub_store, timed
 from peers import HOST, Cpu, Server, free_port, start, wait_idle
 from report import machine
-from witness.browse import derivers
 from witness.browse.projection import NAME, Projection, project
-from witness.dataset.build import build
 from witness.dataset.store import StoreLocation
 from witness.iris import Iris
-from witness.settings import DEFAULT_BASE_IRI, Settings, bundled
+from witness.settings import DEFAULT_BASE_IRI
 
 IRIS = Iris(DEFAULT_BASE_IRI)
 OUT = Path(__file__).parent / "out"
@@ -105,15 +102,11 @@ def in_fresh_process(stage: str, store: Path) -> dict[str, float]:
 
 
 def prepare(args: argparse.Namespace) -> tuple[Path, dict[str, float]]:
-    directory = OUT / f"{args.size}-hubs"
-    if not (directory / "archive.nq").exists():
-        generate(parse_scale(args.size), directory, bundled("data"), tuple(args.shared))
-    settings = Settings(store=directory / "graph-store", data_dir=directory)
-    timings: dict[str, float] = {}
-    if args.rebuild or not (settings.store / "current").exists():
-        result = build(settings, validate=False, derivers=derivers(IRIS))
-        timings = {"build": result.seconds, "quads": result.quads, **result.derived}
-    return settings.store, timings
+    """The archive and a store of its own; build timings, per deriver, if built."""
+    store, result = hub_store(args, "graph-store")
+    if result is None:
+        return store, {}
+    return store, {"build": result.seconds, "quads": result.quads, **result.derived}
 
 
 def pairs(

@@ -111,6 +111,23 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @contextmanager
+def _running(
+    command: list[str], directory: Path, log: Path, url: str, seconds: float
+) -> Iterator[subprocess.Popen[bytes]]:
+    """``command`` running in ``directory`` in a session of its own, its output in ``log``,
+    once ``url`` answers a query (within ``seconds``); stopped afterwards."""
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            command, cwd=directory, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        try:
+            _wait_until_answering(url, process, seconds)
+            yield process
+        finally:
+            _stop(process)
+
+
+@contextmanager
 def virtuoso(directory: Path, readable: Path | None = None) -> Iterator[Engine]:
     """Virtuoso in the foreground (``+foreground``), its database under ``directory``; its
     update endpoint is ``/sparql-auth`` and its graph store ``/sparql-graph-crud-auth`` (HTTP
@@ -128,17 +145,9 @@ def virtuoso(directory: Path, readable: Path | None = None) -> Iterator[Engine]:
             db=directory, allowed=allowed, sql_port=sql_port, http_port=http_port, vsp=VIRTUOSO_VSP
         )
     )
-    log = (directory / "out.log").open("wb")
-    process = subprocess.Popen(
-        [VIRTUOSO, "+foreground", "+configfile", str(ini)],
-        cwd=directory,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
     base = f"http://127.0.0.1:{http_port}"
-    try:
-        _wait_until_answering(base + "/sparql", process, 120)
+    command = [VIRTUOSO, "+foreground", "+configfile", str(ini)]
+    with _running(command, directory, directory / "out.log", base + "/sparql", 120) as process:
         yield Engine(
             "virtuoso",
             base + "/sparql",
@@ -148,9 +157,6 @@ def virtuoso(directory: Path, readable: Path | None = None) -> Iterator[Engine]:
             base + "/sparql-graph-crud-auth",
             sql_port,
         )
-    finally:
-        _stop(process)
-        log.close()
 
 
 @contextmanager
@@ -160,21 +166,11 @@ def oxigraph(directory: Path) -> Iterator[Engine]:
     if OXIGRAPH is None:
         raise RuntimeError("the oxigraph command is not installed (pip install oxigraph)")
     directory.mkdir(parents=True, exist_ok=True)
-    port = free_port()
-    log = (directory / "oxigraph.log").open("wb")
-    process = subprocess.Popen(
-        [OXIGRAPH, "serve", "--location", str(directory / "db"), "--bind", f"127.0.0.1:{port}"],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_answering(base + "/query", process, 60)
+    bind = f"127.0.0.1:{free_port()}"
+    base = f"http://{bind}"
+    command = [OXIGRAPH, "serve", "--location", str(directory / "db"), "--bind", bind]
+    with _running(command, directory, directory / "oxigraph.log", base + "/query", 60) as process:
         yield Engine("oxigraph", base + "/query", base + "/update", process)
-    finally:
-        _stop(process)
-        log.close()
 
 
 class Proxy:
