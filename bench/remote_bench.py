@@ -2,10 +2,11 @@
 
 For the archive of ``--size`` statements (bench/generate.py), in one run on one machine:
 
-1. **Loading.** ``witness build --no-validate --store-url`` into a fresh Virtuoso (the local
-   build with the browser's index, projection and network figures, then the upload of every
-   graph through Virtuoso's graph store and the switch), against Virtuoso's own bulk loader
-   (``ld_dir`` + ``rdf_loader_run``) reading the same N-Quads file into another fresh one.
+1. **Loading.** ``witness build --no-validate --store-url --standby-url`` into a fresh pair of
+   Virtuosos (the local build with the browser's index, projection and network figures, then
+   the upload of every graph through the first one's graph store), against Virtuoso's own
+   bulk loader (``ld_dir`` + ``rdf_loader_run``) reading the same N-Quads file into another
+   fresh one.
 2. **The query mix** of the endpoint bench, through ``witness serve --store-url`` and sent
    straight to the same Virtuoso with the same dataset (``default-graph-uri``, the build's
    default graph), taking turns in blocks.
@@ -46,8 +47,11 @@ from witness.settings import DEFAULT_BASE_IRI, Settings
 OUT = Path(__file__).parent / "out"
 
 
-def load_with_witness(data_dir: Path, store: Path, engine: Engine) -> tuple[float, float]:
-    """``witness build --no-validate`` into ``engine``: seconds in all, and for the upload."""
+def load_with_witness(
+    data_dir: Path, store: Path, engine: Engine, standby: Engine
+) -> tuple[float, float]:
+    """``witness build --no-validate`` into the pair ``engine``/``standby`` (the first build
+    goes to ``engine``): seconds in all, and for the upload."""
     env = engine.environment()
     settings = Settings(
         store=store,
@@ -55,6 +59,9 @@ def load_with_witness(data_dir: Path, store: Path, engine: Engine) -> tuple[floa
         store_url=engine.query_url,
         update_url=engine.update_url,
         graph_store_url=engine.graph_store_url,
+        standby_url=standby.query_url,
+        standby_update_url=standby.update_url,
+        standby_graph_store_url=standby.graph_store_url,
         store_user=env["WITNESS_STORE_USER"],
         store_password=env["WITNESS_STORE_PASSWORD"],
     )
@@ -120,16 +127,16 @@ def main() -> None:
         root = Path(scratch)
         with virtuoso(root / "bulk", readable=data.directory) as bulk:
             bulk_seconds = load_with_virtuoso(data.archive, bulk)
-        with virtuoso(root / "engine") as engine:
+        with virtuoso(root / "engine") as engine, virtuoso(root / "standby") as standby:
             wait_idle(args.wait_idle)
-            total, upload = load_with_witness(data.directory, root / "store", engine)
+            total, upload = load_with_witness(data.directory, root / "store", engine, standby)
             print(
                 f"\nloading {data.statements:,} statements: Virtuoso's bulk loader "
                 f"{bulk_seconds:.1f} s; witness build --no-validate --store-url {total:.1f} s "
                 f"(the upload {upload:.1f} s), {total / bulk_seconds:.2f}x; the upload alone "
                 f"{upload / bulk_seconds:.2f}x"
             )
-            witness = start_witness(root, engine)
+            witness = start_witness(root, engine, standby)
             direct = Server(
                 "virtuoso",
                 f"{engine.query_url}?default-graph-uri={DEFAULT_GRAPH}",
@@ -157,14 +164,15 @@ def main() -> None:
                 witness.stop()
 
 
-def start_witness(root: Path, engine: Engine) -> Server:
-    """``witness serve --store-url`` (the engine's settings in this process's environment,
+def start_witness(root: Path, engine: Engine, standby: Engine) -> Server:
+    """``witness serve --store-url`` (the engines' settings in this process's environment,
     which the server inherits)."""
     port = free_port()
     witness = str(Path(sys.executable).parent / "witness")
     command = [witness, "serve", "--store", str(root / "store"), "--port", str(port)]
     command += ["--answer-cache", "0"]  # every request asks the engine, as the direct ones do
     os.environ.update(engine.environment())
+    os.environ["WITNESS_STANDBY_URL"] = standby.query_url
     url = f"http://127.0.0.1:{port}/sparql"
     return start("witness", command, url, root / "witness.log", 120)
 

@@ -100,7 +100,14 @@ def _options(*settings: str | tuple[str, str]) -> Callable[[F], F]:
 
 
 INPUTS = (("ontology_dir", "ontology"), ("data_dir", "data"), ("shapes_dir", "shapes"))
-REMOTE = ("store_url", "update_url", "graph_store_url")
+REMOTE = (
+    "store_url",
+    "update_url",
+    "graph_store_url",
+    "standby_url",
+    "standby_update_url",
+    "standby_graph_store_url",
+)
 
 
 def _settings(**options: Any) -> Settings:

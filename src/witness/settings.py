@@ -75,6 +75,28 @@ class Settings:
             "INSERT DATA requests to the update endpoint."
         },
     )
+    standby_url: str = field(
+        default="",
+        metadata={
+            "help": "Query endpoint of a second engine (or dataset) of the same kind: builds "
+            "then load whichever of the two does not hold the live build, and servers switch "
+            "to it with the build, so that readers never see a half-loaded build however "
+            "large; empty: one engine, switched by graph names (atomic up to about 100 graphs)."
+        },
+    )
+    standby_update_url: str = field(
+        default="",
+        metadata={
+            "help": "SPARQL 1.1 Update endpoint of the second engine; empty: its query endpoint."
+        },
+    )
+    standby_graph_store_url: str = field(
+        default="",
+        metadata={
+            "help": "Graph Store HTTP Protocol endpoint of the second engine; empty: "
+            "INSERT DATA requests."
+        },
+    )
     store_user: str = field(
         default="",
         metadata={

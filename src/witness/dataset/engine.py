@@ -44,10 +44,18 @@ class Engine:
     graph_store_url: str = ""
     user: str = ""
     password: str = ""
+    standby: Engine | None = None
+    """A second engine (or dataset) of the same kind, loaded in turn with this one (see
+    :mod:`witness.dataset.upload`); it takes the same credentials."""
 
     @property
     def updates(self) -> str:
         return self.update_url or self.query_url
+
+    @property
+    def pair(self) -> tuple[Engine, ...]:
+        """This engine and its standby, if it has one."""
+        return (self,) if self.standby is None else (self, self.standby)
 
     @property
     def name(self) -> str:
@@ -164,6 +172,8 @@ class Loader:
         self.session = requests.Session()
         self.session.headers["User-Agent"] = "witness"
         self._scheme_known = not engine.user
+        self.server = ""
+        """The engine's ``Server`` header, once it has answered."""
 
     def update(self, update: str, *, timeout: float) -> None:
         """POST ``update`` to the update endpoint (see :meth:`Engine.query` for the errors)."""
@@ -216,6 +226,7 @@ class Loader:
             raise BackendUnavailable(
                 f"The SPARQL engine at {name} cannot be reached: {error}."
             ) from None
+        self.server = response.headers.get("Server", self.server)
         if check and response.status_code >= 300:
             detail = _excerpt(response.content)
             raise BackendUnavailable(
@@ -226,15 +237,26 @@ class Loader:
 
 
 def engine(settings: Settings) -> Engine | None:
-    """The remote engine ``settings`` name, if any."""
+    """The remote engine ``settings`` name, if any, with its standby."""
     if not settings.store_url:
         return None
+    user, password = settings.store_user, settings.store_password
+    standby = None
+    if settings.standby_url:
+        standby = Engine(
+            settings.standby_url,
+            settings.standby_update_url,
+            settings.standby_graph_store_url,
+            user,
+            password,
+        )
     return Engine(
         settings.store_url,
         settings.update_url,
         settings.graph_store_url,
-        settings.store_user,
-        settings.store_password,
+        user,
+        password,
+        standby,
     )
 
 

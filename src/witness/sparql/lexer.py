@@ -156,6 +156,20 @@ class Shape:
     named: bool = False
     """Whether the query reads named graphs (``GRAPH``): a query that does not reads only its
     default graph."""
+    default: bool = False
+    """Whether the query may read its default graph: it has a triple pattern (or something
+    taken for one: a template, a subquery's projection) in a group outside every ``GRAPH``.
+
+    >>> inspect("SELECT * { { GRAPH ?g { ?s ?p ?o } BIND(1 AS ?n) } UNION { GRAPH ?g {} } }")\
+    ...     .default
+    False
+    >>> inspect("SELECT * { GRAPH ?g { ?s ?p ?o } ?g ?p ?o }").default
+    True
+    >>> inspect("SELECT * { GRAPH ?g { ?s ?p ?o } FILTER EXISTS { [] ?p ?o } }").default
+    True
+    """
+    graph_iri: bool = False
+    """Whether a ``GRAPH`` pattern names its graph (an IRI, not a variable)."""
 
 
 VETTING_CPU_SECONDS = 2.0
@@ -235,7 +249,8 @@ def inspect(text: str) -> Shape:
     weights = [0]  # what each open bracket (and the top) nests so far, see Shape.chain
     nested = chain = deepest = 0  # nested: the sum of weights
     form: str | None = None
-    update = values = dataset = named = False
+    update = values = dataset = named = default = graph_iri = False
+    in_graph = [False]  # whether each open bracket (and the top) is inside a GRAPH pattern
     services: list[str] = []
     declared: set[str] = set()
     undeclared: dict[str, Token] = {}
@@ -246,7 +261,10 @@ def inspect(text: str) -> Shape:
             weights[-1] += 1
             nested += 1
             chain = max(chain, nested)
+        default = default or _reads_default(token, previous, open_brackets, in_graph[-1])
         if token.kind == "open":
+            graph = index >= 2 and stream[index - 2].text.upper() == "GRAPH"
+            in_graph.append(in_graph[-1] or (token.text == "{" and graph))
             open_brackets.append(_bracket(token, open_brackets, values))
             weights.append(0)
             values = values and token.text != "{"
@@ -254,6 +272,7 @@ def inspect(text: str) -> Shape:
         elif token.kind == "close":
             if open_brackets:
                 open_brackets.pop()
+                in_graph.pop()
                 nested -= weights.pop()
         elif token.kind == "iri" and previous and open_brackets[-1:] == ["("]:
             _check_less_than(token, previous)
@@ -277,6 +296,8 @@ def inspect(text: str) -> Shape:
                 dataset = True
             elif word == "GRAPH":
                 named = True
+                following = stream[index + 1 : index + 2]
+                graph_iri = graph_iri or not following or following[0].kind != "var"
     return Shape(
         form=form,
         is_update=update,
@@ -286,6 +307,27 @@ def inspect(text: str) -> Shape:
         undeclared=tuple(undeclared.values()),
         dataset=dataset,
         named=named,
+        default=default,
+        graph_iri=graph_iri,
+    )
+
+
+def _reads_default(token: Token, previous: Token | None, brackets: list[str], graph: bool) -> bool:
+    """Whether ``token`` may start or be part of a triple pattern on the default graph: a term,
+    ``[`` or a collection's ``(`` directly in a group (not an expression's parentheses nor a
+    VALUES block) outside ``GRAPH``, other than the graph name after ``GRAPH``. Errs towards
+    yes (a subquery's projection counts)."""
+    if graph or brackets[-1:] != ["{"]:
+        return False
+    if token.kind in TERMS:
+        return previous is None or previous.text.upper() != "GRAPH"
+    if token.kind == "open" and token.text == "[":
+        return True
+    return (
+        token.kind == "open"
+        and token.text == "("
+        and previous is not None
+        and (previous.text in ("{", ".", "}"))
     )
 
 

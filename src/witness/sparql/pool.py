@@ -374,8 +374,8 @@ class QueryPool:
         """Where the workers of ``build`` find it on the engine, if there is one."""
         if self.engine is None:
             return None
-        dataset = remote.held(self.location, build, self.engine)
-        return worker.Remote(self.engine, dataset, self.timeout)
+        member, dataset = remote.held(self.location, build, self.engine)
+        return worker.Remote(member, dataset, self.timeout)
 
 
 def _usable(idle: _Worker) -> bool:

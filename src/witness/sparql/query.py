@@ -37,7 +37,8 @@ def open_store(settings: Settings, *, timeout: float) -> ox.Store | RemoteStore:
     remote = engine(settings)
     if remote is None:
         return location.open_read_only()
-    return RemoteStore(remote, held(location, location.live_build(), remote), timeout)
+    member, dataset = held(location, location.live_build(), remote)
+    return RemoteStore(member, dataset, timeout)
 
 
 def query_text(argument: str, stdin: TextIO) -> str:

@@ -12,8 +12,10 @@ What the embedded store does implicitly is said explicitly here:
   ``named-graph-uri``) describes one, the default graph is the build's materialised default
   graph and the named graphs are the build's graphs, given to the engine as protocol
   parameters (SPARQL 1.1 Protocol, section 2.1.4): an engine's own default graph may hold
-  more (Virtuoso's holds its system graphs). The list of named graphs is sent only with a
-  query that reads them (``GRAPH``): it grows with the build (one graph per source document).
+  more (Virtuoso's holds its system graphs). The named graphs matter only to a query that
+  reads them (``GRAPH``), and only such a query gets them: listed one by one, or, on
+  Virtuoso and for a query that reads no default graph (the entity pages' and descriptions'),
+  as the few other graphs to leave out (see :class:`witness.dataset.upload.Held`).
 * **Prefixes and base.** Declared in a prologue before the query text (SPARQL 1.1 Query,
   section 4.1.1: a later declaration in the query overrides them).
 * **Bindings.** Our own queries' bindings (pyoxigraph's substitutions, applied to the
@@ -39,7 +41,7 @@ import pyoxigraph as ox
 from witness.dataset import upload
 from witness.dataset.engine import Engine
 from witness.dataset.store import StoreLocation
-from witness.errors import BackendTimeout, BackendUnavailable, StoreError
+from witness.errors import BackendTimeout, BackendUnavailable, QueryError, StoreError
 from witness.sparql import lexer
 
 RESULTS = "application/sparql-results+json"
@@ -59,6 +61,12 @@ PARSE_GRAPH = {
     "text/plain": ox.RdfFormat.N_TRIPLES,
     "text/turtle": ox.RdfFormat.TURTLE,
 }
+_EXCLUDE = "define input:named-graph-exclude <{}>\n"
+"""Virtuoso's pragma leaving a graph out of a query's graphs (before the prologue): see
+:func:`_excludable` for the queries it serves."""
+VIRTUOSO_NAMED_GRAPHS = 4_000
+"""Most named graphs Virtuoso 7 takes in one query's dataset: 4,000 were taken, 5,000
+refused ("Too many arguments for standard built-in function")."""
 VIRTUOSO_ASK = "__ASK_RETVAL"
 VIRTUOSO_TIMED_OUT = "S1TAT"
 """The ``X-SQL-State`` of a Virtuoso answer cut short by its timeout (an "anytime" answer)."""
@@ -70,26 +78,37 @@ Answer = ox.QuerySolutions | ox.QueryBoolean | list[ox.Triple]
 
 @dataclass(frozen=True)
 class Dataset:
-    """The build's graphs on the engine: its materialised default graph and named graphs."""
+    """The build's graphs on the engine: its materialised default graph, its named graphs,
+    and the engine's other graphs if a query is to leave them out instead of listing the
+    build's (Virtuoso's ``define input:named-graph-exclude``)."""
 
     default: str
     named: tuple[str, ...]
+    exclude: tuple[str, ...] | None = None
 
 
-def held(location: StoreLocation, build: Path, engine: Engine) -> Dataset:
-    """The graphs of ``build`` on ``engine``, as its upload recorded them.
+def held(location: StoreLocation, build: Path, engine: Engine) -> tuple[Engine, Dataset]:
+    """The engine of ``engine``'s pair that holds ``build``, and its graphs there, as the
+    build's upload recorded them.
 
-    :raises StoreError: if the build was not loaded into the engine.
+    :raises StoreError: if the build was not loaded into the engine (or its standby).
     """
     record = location.derived(build) / upload.artefact_name(engine)
+    loaded = "'witness build' with the same --store-url and --standby-url loads it"
     try:
         found = upload.Held.read(record)
     except (OSError, ValueError, KeyError):
         raise StoreError(
             f"The build {build.name} has not been loaded into the SPARQL engine at "
-            f"{engine.name}: 'witness build' with the same --store-url loads it."
+            f"{engine.name}: {loaded}."
         ) from None
-    return Dataset(found.default, found.named)
+    for member in engine.pair:
+        if member.name == found.engine:
+            return member, Dataset(found.default, found.named, found.exclude)
+    raise StoreError(
+        f"The build {build.name} was loaded into the SPARQL engine at {found.engine}, which "
+        f"is neither {' nor '.join(m.name for m in engine.pair)}: {loaded}."
+    )
 
 
 GRACE = 1.0
@@ -146,7 +165,10 @@ class RemoteStore:
             parameters += [("named-graph-uri", g.value) for g in named_graphs or ()]
         elif not own_dataset:
             parameters.append(("default-graph-uri", self.dataset.default))
-            if shape.named:  # a query without GRAPH needs no named graphs: spare their list
+            if shape.named and self.dataset.exclude is not None and _excludable(shape):
+                text = "".join(_EXCLUDE.format(g) for g in self.dataset.exclude) + text
+            elif shape.named:
+                self._check_named(len(self.dataset.named))
                 parameters += [("named-graph-uri", g) for g in self.dataset.named]
         parameters += self._deadline()
         media, data, headers = self.engine.query(
@@ -170,6 +192,17 @@ class RemoteStore:
         if form == "ASK" and isinstance(answer, ox.QuerySolutions):
             return _virtuoso_ask(answer, self.engine)
         return answer
+
+    def _check_named(self, count: int) -> None:
+        """Refuse, in our words, a list of named graphs Virtuoso would refuse."""
+        if self.dataset.exclude is not None and count > VIRTUOSO_NAMED_GRAPHS:
+            raise QueryError(
+                f"The SPARQL engine at {self.engine.name} (Virtuoso) takes at most "
+                f"{VIRTUOSO_NAMED_GRAPHS:,} named graphs in a query's dataset, and this build "
+                f"has {count:,}: a query that reads both named graphs (GRAPH) and the default "
+                "graph cannot be given them all there. Read the named graphs only, or name "
+                "those the query needs with FROM and FROM NAMED."
+            )
 
     def quads_for_pattern(
         self,
@@ -198,6 +231,13 @@ class RemoteStore:
                 and isinstance(o, Term)
             ):
                 yield ox.Quad(s, p, o, g if isinstance(g, ox.NamedNode) else None)
+
+
+def _excludable(shape: lexer.Shape) -> bool:
+    """Whether Virtuoso answers the query right with graphs left out by its pragma: not if
+    it reads the default graph, which the pragma leaves out too, nor if it names a graph
+    (``GRAPH <g>``), which Virtuoso 7 then finds empty whatever is left out."""
+    return not shape.default and not shape.graph_iri
 
 
 def _prologue(base_iri: str | None, prefixes: dict[str, str]) -> str:
