@@ -77,6 +77,15 @@ class Engine:
             **self.env,
         }
 
+    def with_standby(self, standby: Engine) -> dict[str, str]:
+        """The environment of a Witness server or build using this engine and ``standby``."""
+        return {
+            **self.environment(),
+            "WITNESS_STANDBY_URL": standby.query_url,
+            "WITNESS_STANDBY_UPDATE_URL": standby.update_url,
+            "WITNESS_STANDBY_GRAPH_STORE_URL": standby.graph_store_url,
+        }
+
 
 def free_port() -> int:
     with socket.socket() as sock:

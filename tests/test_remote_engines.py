@@ -43,11 +43,14 @@ class Deployment:
     embedded: LiveServer
 
 
-def build(store: Path, engine: Engine, *options: str) -> subprocess.CompletedProcess[str]:
-    """``witness build --store-url`` (from the environment, as an operator sets it)."""
+def build(
+    store: Path, engine: Engine, *options: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``witness build --store-url`` (from the environment, as an operator sets it; ``env``
+    instead of the engine's own)."""
     return subprocess.run(
         [WITNESS, "build", "--quiet", "--store", str(store), *options],
-        env={**os.environ, **engine.environment()},
+        env={**os.environ, **(env or engine.environment())},
         capture_output=True,
         text=True,
         timeout=600,
@@ -316,3 +319,102 @@ def test_a_build_of_many_graphs_is_switched_in_batches(tmp_path: Path, serve: Se
                 (str(number), str(count))
             ]
             server.stop()
+
+
+def _marked(data: Path, build_number: int, graphs: int = 2) -> None:
+    """Data whose every graph says which build it is from (``<urn:x:build>``)."""
+    (data / "marked.trig").write_text(
+        "".join(
+            f"<https://w3id.org/witness/graph/t{n}> {{\n"
+            f"  <https://w3id.org/witness/id/thing-{n}> <urn:x:build> {build_number} ;\n"
+            f"    <http://schema.org/name> 'Thing {n}'@en .\n}}\n"
+            for n in range(graphs)
+        )
+    )
+
+
+def _build_on(engine: Engine) -> list[str]:
+    """The build marks in the default graph of the build ``engine`` holds, asked directly."""
+    response = requests.post(
+        engine.query_url,
+        data={
+            "query": "SELECT DISTINCT ?b WHERE { ?s <urn:x:build> ?b }",
+            "default-graph-uri": "urn:x-witness:default-graph",
+        },
+        headers={"Accept": "application/sparql-results+json"},
+        timeout=60,
+    )
+    assert response.status_code == 200, response.text
+    return sorted(row["b"]["value"] for row in response.json()["results"]["bindings"])
+
+
+def test_a_pair_is_loaded_in_turn_and_the_server_follows(tmp_path: Path, serve: Servers) -> None:
+    # Each build goes to the engine of the pair that does not hold the live build; the server
+    # moves to it with the build (no restart), the other keeps the previous build, and a
+    # build whose engine is down leaves the live one answering.
+    data = tmp_path / "data"
+    data.mkdir()
+    store = tmp_path / "store"
+    mark = "SELECT DISTINCT ?b WHERE { ?s <urn:x:build> ?b }"
+    with oxigraph(tmp_path / "first") as first, oxigraph(tmp_path / "second") as second:
+        pair = first.with_standby(second)
+        _marked(data, 1)
+        done = build(store, first, "--data", str(data), "--no-validate", env=pair)
+        assert done.returncode == 0, done.stderr
+        assert (_build_on(first), _build_on(second)) == (["1"], [])
+        server = serve(store, env=pair)
+        assert [row["b"]["value"] for row in _select(server, mark)] == ["1"]  # type: ignore[index]
+
+        _marked(data, 2)
+        done = build(store, first, "--data", str(data), "--no-validate", env=pair)
+        assert done.returncode == 0, done.stderr
+        assert (_build_on(first), _build_on(second)) == (["1"], ["2"])
+        assert [row["b"]["value"] for row in _select(server, mark)] == ["2"]  # type: ignore[index]
+        page = requests.get(server.url + "/id/thing-1", timeout=60)
+        assert page.status_code == 200 and "Thing 1" in page.text
+
+        first.process.terminate()  # the next build's engine
+        first.process.wait()
+        _marked(data, 3)
+        done = build(store, first, "--data", str(data), "--no-validate", env=pair)
+        assert done.returncode != 0
+        assert first.query_url in done.stderr and "still answers" in done.stderr
+        assert [row["b"]["value"] for row in _select(server, mark)] == ["2"]  # type: ignore[index]
+
+
+def test_virtuoso_takes_more_graphs_than_its_dataset_list(tmp_path: Path, serve: Servers) -> None:
+    # Virtuoso 7 refuses a query's dataset of more than about 4,000 named graphs: a build of
+    # more still answers queries that read named graphs only (entity pages) and queries that
+    # name their graphs; one that reads both the default graph and every named graph is
+    # refused in our words.
+    data = tmp_path / "data"
+    data.mkdir()
+    count = 4_500
+    _marked(data, 1, graphs=count)
+    with virtuoso(tmp_path / "engine") as engine:
+        store = tmp_path / "store"
+        done = build(store, engine, "--data", str(data), "--no-validate")
+        assert done.returncode == 0, done.stderr
+        server = serve(store, env=engine.environment())
+        graphs = "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s <urn:x:build> ?b } }"
+        assert _select(server, graphs)[0]["n"]["value"] == str(count)  # type: ignore[index]
+        every = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+        assert _select(server, every) == _select(serve(store), every)
+        named = "SELECT ?o WHERE { GRAPH graph:t7 { ?s schema:name ?o } }"
+        assert [row["o"]["value"] for row in _select(server, named)] == ["Thing 7"]  # type: ignore[index]
+        page = requests.get(server.url + "/id/thing-7", timeout=60)
+        assert page.status_code == 200 and "Thing 7" in page.text, page.text[-3000:]
+        description = requests.get(
+            server.url + "/id/thing-7", headers={"Accept": "application/n-quads"}, timeout=60
+        )
+        assert description.status_code == 200
+        assert "<https://w3id.org/witness/graph/t7>" in description.text
+        both = "SELECT ?s WHERE { GRAPH ?g { ?s <urn:x:build> 1 } ?s schema:name ?name }"
+        refused = requests.post(
+            server.url + "/sparql",
+            data={"query": both},
+            headers={"Accept": "application/sparql-results+json"},
+            timeout=60,
+        )
+        assert refused.status_code == 400
+        assert "at most 4,000 named graphs" in refused.text and "FROM NAMED" in refused.text

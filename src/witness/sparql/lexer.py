@@ -170,6 +170,8 @@ class Shape:
     """
     graph_iri: bool = False
     """Whether a ``GRAPH`` pattern names its graph (an IRI, not a variable)."""
+    graph_variable: bool = False
+    """Whether a ``GRAPH`` pattern has a variable for its graph."""
 
 
 VETTING_CPU_SECONDS = 2.0
@@ -249,7 +251,8 @@ def inspect(text: str) -> Shape:
     weights = [0]  # what each open bracket (and the top) nests so far, see Shape.chain
     nested = chain = deepest = 0  # nested: the sum of weights
     form: str | None = None
-    update = values = dataset = named = default = graph_iri = False
+    update = values = dataset = named = default = False
+    graph_iri = graph_variable = False
     in_graph = [False]  # whether each open bracket (and the top) is inside a GRAPH pattern
     services: list[str] = []
     declared: set[str] = set()
@@ -297,7 +300,9 @@ def inspect(text: str) -> Shape:
             elif word == "GRAPH":
                 named = True
                 following = stream[index + 1 : index + 2]
-                graph_iri = graph_iri or not following or following[0].kind != "var"
+                variable = bool(following) and following[0].kind == "var"
+                graph_variable = graph_variable or variable
+                graph_iri = graph_iri or not variable
     return Shape(
         form=form,
         is_update=update,
@@ -309,6 +314,7 @@ def inspect(text: str) -> Shape:
         named=named,
         default=default,
         graph_iri=graph_iri,
+        graph_variable=graph_variable,
     )
 
 

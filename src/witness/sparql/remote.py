@@ -31,6 +31,8 @@ if it were the answer.
 
 from __future__ import annotations
 
+import re
+import urllib.parse
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -125,6 +127,7 @@ class RemoteStore:
         self.timeout = timeout
         self._parser = ox.Store()
         self._server = ""
+        self._named = frozenset(dataset.named)
 
     def _deadline(self) -> list[tuple[str, str]]:
         """Our deadline as the engine's own timeout parameter, where it has one (known from
@@ -165,8 +168,12 @@ class RemoteStore:
             parameters += [("named-graph-uri", g.value) for g in named_graphs or ()]
         elif not own_dataset:
             parameters.append(("default-graph-uri", self.dataset.default))
-            if shape.named and self.dataset.exclude is not None and _excludable(shape):
-                text = "".join(_EXCLUDE.format(g) for g in self.dataset.exclude) + text
+            virtuoso = self.dataset.exclude is not None
+            names = _graph_names(query, base_iri, prefixes or {}) if virtuoso else None
+            if virtuoso and shape.graph_variable and _excludable(shape):
+                text = "".join(_EXCLUDE.format(g) for g in self.dataset.exclude or ()) + text
+            elif names is not None and not shape.graph_variable:
+                parameters += [("named-graph-uri", g) for g in names if g in self._named]
             elif shape.named:
                 self._check_named(len(self.dataset.named))
                 parameters += [("named-graph-uri", g) for g in self.dataset.named]
@@ -216,28 +223,62 @@ class RemoteStore:
         every graph, the default graph included, as in pyoxigraph)."""
         names = {"s": subject, "p": predicate, "o": obj, "g": graph}
         fixed = {ox.Variable(k): v for k, v in names.items() if isinstance(v, Term)}
-        where = {
-            None: "{ GRAPH ?g { ?s ?p ?o } } UNION { ?s ?p ?o }",  # as pyoxigraph: every graph
-            True: "?s ?p ?o",
-            False: "GRAPH ?g { ?s ?p ?o }",
+        # every graph, as in pyoxigraph: the named graphs then the default graph, each asked
+        # on its own (a query of both would take the list of named graphs, see _excludable)
+        wheres = {
+            None: ["GRAPH ?g { ?s ?p ?o }", "?s ?p ?o"],
+            True: ["?s ?p ?o"],
+            False: ["GRAPH ?g { ?s ?p ?o }"],
         }[None if graph is None else isinstance(graph, ox.DefaultGraph)]
-        answer = self.query(f"SELECT ?s ?p ?o ?g WHERE {{ {where} }}", substitutions=dict(fixed))
-        assert isinstance(answer, ox.QuerySolutions)
-        for row in answer:
-            s, p, o, g = (row[k] if row[k] is not None else names[k] for k in "spog")
-            if (
-                isinstance(s, ox.NamedNode | ox.BlankNode)
-                and isinstance(p, ox.NamedNode)
-                and isinstance(o, Term)
-            ):
-                yield ox.Quad(s, p, o, g if isinstance(g, ox.NamedNode) else None)
+        for where in wheres:
+            answer = self.query(
+                f"SELECT ?s ?p ?o ?g WHERE {{ {where} }}", substitutions=dict(fixed)
+            )
+            assert isinstance(answer, ox.QuerySolutions)
+            for row in answer:
+                s, p, o, g = (row[k] if row[k] is not None else names[k] for k in "spog")
+                if (
+                    isinstance(s, ox.NamedNode | ox.BlankNode)
+                    and isinstance(p, ox.NamedNode)
+                    and isinstance(o, Term)
+                ):
+                    yield ox.Quad(s, p, o, g if isinstance(g, ox.NamedNode) else None)
 
 
 def _excludable(shape: lexer.Shape) -> bool:
     """Whether Virtuoso answers the query right with graphs left out by its pragma: not if
     it reads the default graph, which the pragma leaves out too, nor if it names a graph
-    (``GRAPH <g>``), which Virtuoso 7 then finds empty whatever is left out."""
+    (``GRAPH <g>``), which Virtuoso 7 then finds empty whatever is left out.
+
+    A query whose graphs are all named gets those of them that are the build's graphs
+    instead (:func:`_graph_names`)."""
     return not shape.default and not shape.graph_iri
+
+
+def _graph_names(query: str, base_iri: str | None, prefixes: dict[str, str]) -> list[str] | None:
+    """The IRIs ``query`` names after ``GRAPH``, resolved against its prologue (and ours), or
+    None if one cannot be (SPARQL 1.1 Query, section 4.1.1: a prefixed name's local part
+    appended to its namespace, backslash escapes removed; a relative IRI resolved against
+    the base by RFC 3986)."""
+    declared = dict(prefixes)
+    base = base_iri or ""
+    names: list[str] = []
+    stream = lexer.tokens(query)
+    for index, token in enumerate(stream[:-1]):
+        following = stream[index + 1]
+        word = token.text.upper() if token.kind == "word" else ""
+        if word == "BASE" and following.kind == "iri":
+            base = urllib.parse.urljoin(base, following.text[1:-1])
+        elif word == "PREFIX" and following.kind == "pname" and index + 2 < len(stream):
+            declared[following.text[:-1]] = urllib.parse.urljoin(base, stream[index + 2].text[1:-1])
+        elif word == "GRAPH" and following.kind == "iri":
+            names.append(urllib.parse.urljoin(base, following.text[1:-1]))
+        elif word == "GRAPH" and following.kind == "pname":
+            prefix, _, local = following.text.partition(":")
+            if prefix not in declared:
+                return None
+            names.append(declared[prefix] + re.sub(r"\\(.)", r"\1", local))
+    return names
 
 
 def _prologue(base_iri: str | None, prefixes: dict[str, str]) -> str:
