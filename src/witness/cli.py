@@ -36,7 +36,7 @@ from witness.iris import Iris, compact
 from witness.progress import Bar, Lines, Progress
 from witness.publish.dumps import export as export_dataset
 from witness.publish.dumps import replacing
-from witness.settings import CREDENTIALS, ENV_PREFIX, Settings, documented
+from witness.settings import CREDENTIALS, ENV_PREFIX, REMOTE, Settings, documented
 from witness.sparql.query import open_store, query_text, run
 from witness.sparql.results import FORMATS, write
 
@@ -100,14 +100,6 @@ def _options(*settings: str | tuple[str, str]) -> Callable[[F], F]:
 
 
 INPUTS = (("ontology_dir", "ontology"), ("data_dir", "data"), ("shapes_dir", "shapes"))
-REMOTE = (
-    "store_url",
-    "update_url",
-    "graph_store_url",
-    "standby_url",
-    "standby_update_url",
-    "standby_graph_store_url",
-)
 
 
 def _settings(**options: Any) -> Settings:

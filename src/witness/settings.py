@@ -187,6 +187,16 @@ class Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
 
+REMOTE = (
+    "store_url",
+    "update_url",
+    "graph_store_url",
+    "standby_url",
+    "standby_update_url",
+    "standby_graph_store_url",
+)
+"""The settings that name a remote engine (and its standby): options of the commands that
+build, serve or query."""
 CREDENTIALS = ("store_user", "store_password")
 """Settings read from the environment only: never from a command line, where other users of
 the machine can read them."""

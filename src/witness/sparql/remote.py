@@ -259,7 +259,11 @@ def _graph_names(query: str, base_iri: str | None, prefixes: dict[str, str]) -> 
     """The IRIs ``query`` names after ``GRAPH``, resolved against its prologue (and ours), or
     None if one cannot be (SPARQL 1.1 Query, section 4.1.1: a prefixed name's local part
     appended to its namespace, backslash escapes removed; a relative IRI resolved against
-    the base by RFC 3986)."""
+    the base by RFC 3986).
+
+    >>> _graph_names(r"PREFIX g: <g/> ASK { GRAPH g:a\\-b {} GRAPH <c> {} }", "http://e/", {})
+    ['http://e/g/a-b', 'http://e/c']
+    """
     declared = dict(prefixes)
     base = base_iri or ""
     names: list[str] = []
