@@ -24,6 +24,8 @@ from rdflib.compare import isomorphic
 
 from conftest import LiveServer, Servers
 from engines import OXIGRAPH, VIRTUOSO, Engine, Proxy, oxigraph, virtuoso
+from witness.dataset import upload
+from witness.dataset.engine import Engine as RemoteEngine
 
 if not (Path(VIRTUOSO).exists() and OXIGRAPH):
     missing = "apt-get install virtuoso-opensource-7; pip install oxigraph"
@@ -418,3 +420,39 @@ def test_virtuoso_takes_more_graphs_than_its_dataset_list(tmp_path: Path, serve:
         )
         assert refused.status_code == 400
         assert "at most 4,000 named graphs" in refused.text and "FROM NAMED" in refused.text
+
+
+def test_a_large_graph_arrives_in_parts_with_its_blank_nodes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A graph larger than one request goes in parts (the first replaces, the others add), on
+    # the graph store and with INSERT DATA; the statements with blank nodes go together, so a
+    # blank node is the same node across its statements. Parts made small to have several.
+    monkeypatch.setattr(upload, "PART", 4)
+    monkeypatch.setattr(upload, "BATCH", 3)
+    name = ox.NamedNode("urn:x:big")
+    value, link = ox.NamedNode("urn:x:value"), ox.NamedNode("urn:x:link")
+    node = ox.BlankNode()
+    triples = [ox.Triple(ox.NamedNode(f"urn:x:s{n}"), value, ox.Literal(str(n))) for n in range(11)]
+    triples += [ox.Triple(ox.NamedNode(f"urn:x:s{n}"), link, node) for n in (0, 5, 9)]
+    triples.append(ox.Triple(node, value, ox.Literal("b")))
+    store = ox.Store()
+    store.extend(ox.Quad(t.subject, t.predicate, t.object, name) for t in triples)
+    store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+    expected = rdflib.Graph().parse(
+        data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt"
+    )
+    with oxigraph(tmp_path / "engine") as engine:
+        graph_store = engine.query_url.rsplit("/", 1)[0] + "/store"
+        for number, store_url in enumerate([graph_store, ""]):
+            remote = RemoteEngine(engine.query_url, engine.update_url, store_url)
+            target = tmp_path / "store" / "derived" / f"build-{number}" / "remote.json"
+            target.parent.mkdir(parents=True)
+            upload.Upload(remote).make(store, target)
+            found = requests.post(
+                engine.query_url,
+                data={"query": "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH <urn:x:big> { ?s ?p ?o } }"},
+                headers={"Accept": "application/n-triples"},
+                timeout=60,
+            )
+            assert isomorphic(rdflib.Graph().parse(data=found.text, format="nt"), expected)

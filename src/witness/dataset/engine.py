@@ -181,13 +181,14 @@ class Loader:
             self._learn_scheme(timeout)
         self._send("POST", self.engine.updates, {"update": update}, {}, timeout)
 
-    def put(self, graph: str, ntriples: bytes, *, timeout: float) -> None:
-        """Replace ``graph`` with ``ntriples`` on the graph store."""
+    def put(self, graph: str, ntriples: bytes, *, replace: bool = True, timeout: float) -> None:
+        """Replace ``graph`` with ``ntriples`` on the graph store (PUT, section 5.3), or add
+        them to it (POST, section 5.5) if not ``replace``."""
         if not self._scheme_known:
             self._learn_scheme(timeout)
         url = self.engine.graph_store_url + "?" + urllib.parse.urlencode({"graph": graph})
         headers = {"Content-Type": "application/n-triples"}
-        self._send("PUT", url, ntriples, headers, timeout)
+        self._send("PUT" if replace else "POST", url, ntriples, headers, timeout)
 
     def _learn_scheme(self, timeout: float) -> None:
         """Send a no-op update (dropping a graph that does not exist) to learn the scheme."""

@@ -4,9 +4,10 @@
 index, projection and dumps are made from it), then this deriver copies every named graph of
 the build, and its materialised default graph, into the engine: with one PUT of N-Triples per
 graph to the engine's graph store if it has one (SPARQL 1.1 Graph Store HTTP Protocol, section
-5.3), else in ``INSERT DATA`` requests of at most :data:`BATCH` statements (SPARQL 1.1 Update,
-section 3.1.1), which every SPARQL 1.1 engine takes on its update endpoint. A register graph
-(:data:`REGISTER`) on the engine names the build and its graphs.
+5.3; a large graph then in parts added with POST, section 5.5), else in ``INSERT DATA``
+requests (SPARQL 1.1 Update, section 3.1.1), which every SPARQL 1.1 engine takes on its
+update endpoint. A register graph (:data:`REGISTER`) on the engine names the build and its
+graphs.
 
 How readers are kept from a half-loaded build depends on what the engine offers.
 
@@ -32,10 +33,10 @@ its default transaction mode, whose log must then hold the whole build (its
 ``TransactionAfterImageLimit``). A failed or killed upload stops before the switch and leaves
 the previous build answering.
 
-An engine keeps a blank node for one request: with ``INSERT DATA``, a graph of more than
-:data:`BATCH` statements that has blank nodes is refused (they would lose their identity).
-The artefact this deriver leaves beside the build (``remote-2-<engine>.json``) records which
-engine holds it and how a server's queries see exactly its graphs there (see :class:`Held`).
+A large graph goes in parts (:meth:`_Load._insert`), so that no request is a transaction
+the engine cannot hold. The artefact this deriver leaves beside the build
+(``remote-2-<engine>.json``) records which engine holds it and how a server's queries see
+exactly its graphs there (see :class:`Held`).
 """
 
 from __future__ import annotations
@@ -54,6 +55,8 @@ from witness.errors import StoreError, WitnessError
 
 BATCH = 20_000
 """Most statements per ``INSERT DATA`` request."""
+PART = 500_000
+"""Most statements per graph-store request (about 70 MB of N-Triples)."""
 
 DEFAULT_GRAPH = "urn:x-witness:default-graph"
 """Where the engine keeps the build's default graph (the merge of its graphs, each fact
@@ -197,38 +200,36 @@ class _Load:
         return found if len(found) < len(graphs) else None
 
     def _insert(self, graph: str, quads: Iterable[ox.Quad]) -> None:
-        """Replace ``graph`` with ``quads``."""
-        if self.engine.graph_store_url:
-            triples = (quad.triple for quad in quads)
-            body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
-            self.loader.put(graph, body, timeout=UPDATE_TIMEOUT)
-            return
-        self._update(f"DROP SILENT GRAPH <{graph}>")
-        batch: list[str] = []
-        blank = False
-        sent = 0
+        """Replace ``graph`` with ``quads``, in parts of at most :data:`PART` statements (or
+        :data:`BATCH` with ``INSERT DATA``): the first replaces the graph, the others add to
+        it. A part is one request and one transaction on the engine, whose log must hold it
+        (a PUT of the 10M archive's default graph made Virtuoso 7 drop the connection).
+        An engine keeps a blank node for one request only, so the statements with blank
+        nodes all go in the last part, whatever its size."""
+        size = PART if self.engine.graph_store_url else BATCH
+        part: list[ox.Triple] = []
+        blank: list[ox.Triple] = []
+        first = True
         for quad in quads:
-            blank = (
-                blank
-                or isinstance(quad.subject, ox.BlankNode)
-                or isinstance(quad.object, ox.BlankNode)
-            )
-            batch.append(f"{quad.subject} {quad.predicate} {quad.object} .")
-            if len(batch) == BATCH:
-                self._send(graph, batch)
-                sent += len(batch)
-                batch = []
-            if blank and sent:
-                raise StoreError(
-                    f"A graph with blank nodes has more than {BATCH:,} statements: they would "
-                    "not keep their identity across update requests."
-                )
-        if batch:
-            self._send(graph, batch)
+            if isinstance(quad.subject, ox.BlankNode) or isinstance(quad.object, ox.BlankNode):
+                blank.append(quad.triple)
+                continue
+            part.append(quad.triple)
+            if len(part) == size:
+                self._write(graph, part, replace=first)
+                part, first = [], False
+        self._write(graph, part + blank, replace=first)
 
-    def _send(self, graph: str, statements: list[str]) -> None:
-        body = "\n".join(statements)
-        self._update(f"INSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}")
+    def _write(self, graph: str, triples: list[ox.Triple], *, replace: bool) -> None:
+        if self.engine.graph_store_url:
+            body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+            self.loader.put(graph, body, replace=replace, timeout=UPDATE_TIMEOUT)
+            return
+        if replace:
+            self._update(f"DROP SILENT GRAPH <{graph}>")
+        if triples:
+            statements = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in triples)
+            self._update(f"INSERT DATA {{ GRAPH <{graph}> {{\n{statements}\n}} }}")
 
     def _held_graphs(self) -> list[str]:
         """The graphs the engine's register lists."""
