@@ -24,6 +24,8 @@ from rdflib.compare import isomorphic
 
 from conftest import LiveServer, Servers
 from engines import OXIGRAPH, VIRTUOSO, Engine, Proxy, oxigraph, virtuoso
+from witness.dataset.engine import Engine as Client
+from witness.errors import BackendUnavailable
 
 if not (Path(VIRTUOSO).exists() and OXIGRAPH):
     missing = "apt-get install virtuoso-opensource-7; pip install oxigraph"
@@ -217,6 +219,20 @@ def test_virtuoso_rewrites_durations(deployment: Deployment) -> None:
     query = "SELECT ?d WHERE { id:coronation schema:duration ?d }"
     value = _select(deployment.remote, query)[0]["d"]["value"]  # type: ignore[index]
     assert value == ("6900.0" if deployment.engine.name == "virtuoso" else "PT1H55M")
+
+
+def test_a_digest_challenge_to_a_query_is_answered(deployment: Deployment) -> None:
+    # Virtuoso's authenticated endpoint takes queries after an HTTP Digest challenge (MD5,
+    # qop=auth); Oxigraph's server challenges no one (the client's side of challenges, and
+    # that credentials go to no one else: test_engine_http.py).
+    if deployment.engine.name != "virtuoso":
+        pytest.skip("Oxigraph's server asks for no credentials")
+    url = deployment.engine.update_url
+    accept = "application/sparql-results+json"
+    media, _, _ = Client(url, user="dba", password="dba").query("ASK {}", accept, timeout=30)
+    assert media == accept
+    with pytest.raises(BackendUnavailable, match="answered 401"):
+        Client(url).query("ASK {}", accept, timeout=30)
 
 
 def test_failed_upload_leaves_the_previous_build_answering(
