@@ -11,7 +11,7 @@ sent to an engine that did not ask.
 
 Queries travel on a connection kept open between them (HTTP/1.1 persistent connections, RFC
 9112, section 9.3), one per thread and engine: a query worker asks one query at a time, and a
-new connection for each cost a light query about 0.5 ms, where Virtuoso spends 1.5 to 3 ms
+new connection for each cost a light query 0.4 to 1 ms, where Virtuoso spends 1 to 3 ms
 answering it (bench/RESULTS.md, "Light queries: where the time goes"). The connection goes
 straight to the engine, a part of the deployment: the environment's proxy settings are not
 read.
