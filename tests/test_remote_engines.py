@@ -26,6 +26,7 @@ from conftest import LiveServer, Servers
 from engines import OXIGRAPH, VIRTUOSO, Engine, Proxy, oxigraph, virtuoso
 from witness.dataset import upload
 from witness.dataset.engine import Engine as RemoteEngine
+from witness.errors import BackendUnavailable
 
 if not (Path(VIRTUOSO).exists() and OXIGRAPH):
     missing = "apt-get install virtuoso-opensource-7; pip install oxigraph"
@@ -222,6 +223,20 @@ def test_virtuoso_rewrites_durations(deployment: Deployment) -> None:
     query = "SELECT ?d WHERE { id:coronation schema:duration ?d }"
     value = _select(deployment.remote, query)[0]["d"]["value"]  # type: ignore[index]
     assert value == ("6900.0" if deployment.engine.name == "virtuoso" else "PT1H55M")
+
+
+def test_a_digest_challenge_to_a_query_is_answered(deployment: Deployment) -> None:
+    # Virtuoso's authenticated endpoint takes queries after an HTTP Digest challenge (MD5,
+    # qop=auth); Oxigraph's server challenges no one (the client's side of challenges, and
+    # that credentials go to no one else: test_engine_http.py).
+    if deployment.engine.name != "virtuoso":
+        pytest.skip("Oxigraph's server asks for no credentials")
+    url = deployment.engine.update_url
+    accept = "application/sparql-results+json"
+    media, _, _ = RemoteEngine(url, user="dba", password="dba").query("ASK {}", accept, timeout=30)
+    assert media == accept
+    with pytest.raises(BackendUnavailable, match="answered 401"):
+        RemoteEngine(url).query("ASK {}", accept, timeout=30)
 
 
 def test_failed_upload_leaves_the_previous_build_answering(
@@ -456,3 +471,22 @@ def test_a_large_graph_arrives_in_parts_with_its_blank_nodes(
                 timeout=60,
             )
             assert isomorphic(rdflib.Graph().parse(data=found.text, format="nt"), expected)
+
+
+def test_virtuoso_answers_a_query_of_hundreds_of_named_graphs(
+    tmp_path: Path, serve: Servers
+) -> None:
+    # A query that reads the default graph and every named graph gets the build's graphs as
+    # a list, and Virtuoso answers with one header per graph: hundreds of them.
+    data = tmp_path / "data"
+    data.mkdir()
+    _marked(data, 1, graphs=300)
+    with virtuoso(tmp_path / "engine") as engine:
+        store = tmp_path / "store"
+        done = build(store, engine, "--data", str(data), "--no-validate")
+        assert done.returncode == 0, done.stderr
+        server = serve(store, env=engine.environment())
+        both = (
+            "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s <urn:x:build> 1 } ?s schema:name ?name }"
+        )
+        assert _select(server, both)[0]["n"]["value"] == "300"  # type: ignore[index]

@@ -6,7 +6,15 @@ endpoint by POST with a form body (SPARQL 1.1 Protocol, section 2.1.2: "query vi
 URL-encoded parameters", which every engine supports and which carries ``default-graph-uri``
 and ``named-graph-uri`` without length limits); updates go to its update endpoint the same way
 (section 2.2.1). Credentials, when the engine wants them, are answered to its challenge (HTTP
-Basic or Digest, RFC 7617 and RFC 7616), never sent to an engine that did not ask.
+Basic or Digest, RFC 7617 and RFC 7616; :mod:`witness.dataset.challenge` for queries), never
+sent to an engine that did not ask.
+
+Queries travel on a connection kept open between them (HTTP/1.1 persistent connections, RFC
+9112, section 9.3), one per thread and engine: a query worker asks one query at a time, and a
+new connection for each cost a light query 0.4 to 1 ms, where Virtuoso spends 1 to 3 ms
+answering it (bench/RESULTS.md, "Light queries: where the time goes"). The connection goes
+straight to the engine, a part of the deployment: the environment's proxy settings are not
+read.
 
 Every failure becomes a :class:`BackendUnavailable` (the engine down, refusing, answering an
 error or garbage: HTTP 502 for a web client) or a :class:`BackendTimeout` (no answer in time:
@@ -16,20 +24,28 @@ the query itself (HTTP 400 from it).
 
 from __future__ import annotations
 
-import socket
-import urllib.error
+import http.client
+import os
+import threading
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass
 
 import requests
 import requests.auth
 
+from witness.dataset import challenge
 from witness.errors import BackendTimeout, BackendUnavailable, QueryError
 from witness.settings import Settings
 
 MESSAGE_CHARS = 300
 """Most characters of an engine's own error message repeated to the user."""
+
+HEADER_LINES = 10_000
+"""Most header lines an engine's answer may have. Virtuoso 7 repeats each ``named-graph-uri``
+of a query as an ``X-SPARQL-named-graph`` header, so the answer to a query of a build's
+4,000 graphs (the most it takes) has 4,000; Python's HTTP client refuses more than 100
+(``http.client._MAXHEADERS``, read by every response of the process)."""
+http.client._MAXHEADERS = HEADER_LINES  # type: ignore[attr-defined]  # not in typeshed
 
 
 @dataclass(frozen=True)
@@ -104,56 +120,115 @@ class Engine:
         accept: str,
         timeout: float,
     ) -> tuple[str, bytes, dict[str, str]]:
-        request = urllib.request.Request(
-            url,
-            data=data,
-            headers={**headers, "Accept": accept, "User-Agent": "witness"},
-            method=method,
-        )
+        parts = urllib.parse.urlsplit(url)
+        sent = {**headers, "Accept": accept, "User-Agent": "witness"}
         try:
-            with self._opener().open(request, timeout=timeout) as response:
-                answer: bytes = response.read()
-                media = response.headers.get_content_type()
-                received = {key.lower(): value for key, value in response.headers.items()}
-        except urllib.error.HTTPError as error:
-            detail = _excerpt(error.read())
-            if error.code == 400:
-                message = f"The SPARQL engine at {self.name} refused the query: {detail}"
-                raise QueryError(message) from None
-            raise BackendUnavailable(
-                f"The SPARQL engine at {self.name} answered {error.code} {error.reason}"
-                + (f": {detail}" if detail else ".")
-            ) from None
+            response, answer = self._exchange(parts, method, data, sent, timeout)
+            if response.status == 401 and self.user:
+                challenges = response.headers.get_all("WWW-Authenticate") or []
+                authorization = challenge.answer(
+                    challenges, self.user, self.password, method, _target(parts)
+                )
+                if authorization:
+                    sent["Authorization"] = authorization
+                    response, answer = self._exchange(parts, method, data, sent, timeout)
         except TimeoutError:
             raise BackendTimeout(
                 f"The SPARQL engine at {self.name} did not answer within {timeout:g} s; "
                 "the request was abandoned."
             ) from None
-        except urllib.error.URLError as error:
-            if isinstance(error.reason, TimeoutError | socket.timeout):
-                raise BackendTimeout(
-                    f"The SPARQL engine at {self.name} did not answer within {timeout:g} s; "
-                    "the request was abandoned."
-                ) from None
-            raise BackendUnavailable(
-                f"The SPARQL engine at {self.name} cannot be reached: {error.reason}."
-            ) from None
-        except OSError as error:
+        except (OSError, http.client.HTTPException) as error:
             raise BackendUnavailable(
                 f"The SPARQL engine at {self.name} broke off its answer: {error}."
             ) from None
-        return media, answer, received
+        if response.status == 400:
+            detail = _excerpt(answer)
+            message = f"The SPARQL engine at {self.name} refused the query: {detail}"
+            raise QueryError(message)
+        if response.status >= 300:
+            detail = _excerpt(answer)
+            raise BackendUnavailable(
+                f"The SPARQL engine at {self.name} answered {response.status} {response.reason}"
+                + (f": {detail}" if detail else ".")
+            )
+        received = {key.lower(): value for key, value in response.headers.items()}
+        return response.headers.get_content_type(), answer, received
 
-    def _opener(self) -> urllib.request.OpenerDirector:
-        if not self.user:
-            return urllib.request.build_opener()
-        passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-        for url in {self.query_url, self.updates}:
-            passwords.add_password(None, url, self.user, self.password)
-        return urllib.request.build_opener(
-            urllib.request.HTTPDigestAuthHandler(passwords),
-            urllib.request.HTTPBasicAuthHandler(passwords),
+    def _exchange(
+        self,
+        parts: urllib.parse.SplitResult,
+        method: str,
+        data: bytes,
+        headers: dict[str, str],
+        timeout: float,
+    ) -> tuple[http.client.HTTPResponse, bytes]:
+        """One request and its whole answer, on this thread's connection to the engine.
+
+        A connection kept open may have been closed by the engine meanwhile (Virtuoso closes
+        one left idle for ten seconds): the request then fails before any answer, and is sent
+        once more on a new connection. RFC 9112, section 9.3.1, lets a client retry a request
+        it knows to be idempotent (RFC 9110, section 9.2.2), and a query is: the query
+        operation does not change the dataset (SPARQL 1.1 Protocol, section 2.1).
+        """
+        connection = _KEPT.connections.get((parts.scheme, parts.netloc))
+        reused = connection is not None and connection.sock is not None
+        if connection is None or connection.sock is None:
+            connection = self._connect(parts, timeout)
+        else:
+            connection.sock.settimeout(timeout)
+        try:
+            connection.request(method, _target(parts), data, headers)
+            response = connection.getresponse()
+            return response, response.read()
+        except ConnectionError:
+            connection.close()
+            if not reused:
+                raise
+            return self._exchange(parts, method, data, headers, timeout)
+        except BaseException:
+            connection.close()  # in an unknown state: the next request opens a new one
+            raise
+
+    def _connect(
+        self, parts: urllib.parse.SplitResult, timeout: float
+    ) -> http.client.HTTPConnection:
+        """A new connection to the engine at ``parts``, kept for this thread's next requests.
+
+        :raises BackendUnavailable: if the engine cannot be reached.
+        :raises TimeoutError: if it does not accept the connection within ``timeout`` seconds.
+        """
+        kind = (
+            http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
         )
+        connection = kind(parts.hostname or "", parts.port, timeout=timeout)
+        try:
+            connection.connect()
+        except TimeoutError:
+            raise
+        except OSError as error:
+            raise BackendUnavailable(
+                f"The SPARQL engine at {self.name} cannot be reached: {error}."
+            ) from None
+        _KEPT.connections[(parts.scheme, parts.netloc)] = connection
+        return connection
+
+
+class _Kept(threading.local):
+    """This thread's connections to engines, by scheme and authority (see
+    :meth:`Engine._exchange`). A forked child forgets its parent's: two processes writing to
+    one connection would mix their requests."""
+
+    def __init__(self) -> None:
+        self.connections: dict[tuple[str, str], http.client.HTTPConnection] = {}
+
+
+_KEPT = _Kept()
+os.register_at_fork(after_in_child=lambda: _KEPT.connections.clear())
+
+
+def _target(parts: urllib.parse.SplitResult) -> str:
+    """The request target of a URL: its path and query (RFC 9112, section 3.2.1)."""
+    return urllib.parse.urlunsplit(("", "", parts.path or "/", parts.query, ""))
 
 
 class Loader:
