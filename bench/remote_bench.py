@@ -48,10 +48,10 @@ OUT = Path(__file__).parent / "out"
 
 
 def load_with_witness(
-    data_dir: Path, store: Path, engine: Engine, standby: Engine
+    data_dir: Path, store: Path, engine: Engine, standby: Engine | None = None
 ) -> tuple[float, float]:
-    """``witness build --no-validate`` into the pair ``engine``/``standby`` (the first build
-    goes to ``engine``): seconds in all, and for the upload."""
+    """``witness build --no-validate`` into ``engine`` (with its ``standby``, a first build
+    goes to ``engine`` all the same): seconds in all, and for the upload."""
     env = engine.environment()
     settings = Settings(
         store=store,
@@ -59,9 +59,9 @@ def load_with_witness(
         store_url=engine.query_url,
         update_url=engine.update_url,
         graph_store_url=engine.graph_store_url,
-        standby_url=standby.query_url,
-        standby_update_url=standby.update_url,
-        standby_graph_store_url=standby.graph_store_url,
+        standby_url=standby.query_url if standby else "",
+        standby_update_url=standby.update_url if standby else "",
+        standby_graph_store_url=standby.graph_store_url if standby else "",
         store_user=env["WITNESS_STORE_USER"],
         store_password=env["WITNESS_STORE_PASSWORD"],
     )
@@ -164,15 +164,14 @@ def main() -> None:
                 witness.stop()
 
 
-def start_witness(root: Path, engine: Engine, standby: Engine) -> Server:
+def start_witness(root: Path, engine: Engine, standby: Engine | None = None) -> Server:
     """``witness serve --store-url`` (the engines' settings in this process's environment,
     which the server inherits)."""
     port = free_port()
     witness = str(Path(sys.executable).parent / "witness")
     command = [witness, "serve", "--store", str(root / "store"), "--port", str(port)]
     command += ["--answer-cache", "0"]  # every request asks the engine, as the direct ones do
-    os.environ.update(engine.environment())
-    os.environ["WITNESS_STANDBY_URL"] = standby.query_url
+    os.environ.update(engine.with_standby(standby) if standby else engine.environment())
     url = f"http://127.0.0.1:{port}/sparql"
     return start("witness", command, url, root / "witness.log", 120)
 

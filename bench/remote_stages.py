@@ -170,7 +170,7 @@ def main() -> None:
         for pool in pools.values():
             pool.start()
             running.callback(pool.close)
-        dataset = remote.held(location, location.live_build(), client)
+        _, dataset = remote.held(location, location.live_build(), client)
         wait_idle(args.wait_idle)
         report(args, served, embedded, engine.query_url, pools, dataset, client)
 
