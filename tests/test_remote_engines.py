@@ -401,13 +401,20 @@ def test_a_pair_is_loaded_in_turn_and_the_server_follows(tmp_path: Path, serve: 
 
 def test_virtuoso_takes_more_graphs_than_its_dataset_list(tmp_path: Path, serve: Servers) -> None:
     # Virtuoso 7 refuses a query's dataset of more than about 4,000 named graphs: a build of
-    # more still answers queries that read named graphs only (entity pages) and queries that
-    # name their graphs; one that reads both the default graph and every named graph is
-    # refused in our words.
+    # more still answers queries that read named graphs only (entity and source pages, the
+    # service description) and queries that name their graphs; one that reads both the
+    # default graph and every named graph is refused in our words.
     data = tmp_path / "data"
     data.mkdir()
     count = 4_500
     _marked(data, 1, graphs=count)
+    (data / "sources.trig").write_text(
+        "<https://w3id.org/witness/graph/sources> {\n"
+        "  <https://w3id.org/witness/graph/t7> <http://www.w3.org/ns/prov#wasDerivedFrom>\n"
+        "    <https://w3id.org/witness/source/doc-7> .\n"
+        "  <https://w3id.org/witness/source/doc-7> <http://purl.org/dc/terms/title> 'Doc 7' .\n"
+        "}\n"
+    )
     with virtuoso(tmp_path / "engine") as engine:
         store = tmp_path / "store"
         done = build(store, engine, "--data", str(data), "--no-validate")
@@ -426,6 +433,15 @@ def test_virtuoso_takes_more_graphs_than_its_dataset_list(tmp_path: Path, serve:
         )
         assert description.status_code == 200
         assert "<https://w3id.org/witness/graph/t7>" in description.text
+        source = requests.get(
+            server.url + "/source/doc-7", headers={"Accept": "text/html"}, timeout=60
+        )
+        assert source.status_code == 200 and "Thing 7" in source.text, source.text[-2000:]
+        described = requests.get(
+            server.url + "/sparql", headers={"Accept": "text/turtle"}, timeout=60
+        )
+        assert described.status_code == 200, described.text
+        assert "Doc 7" in described.text and "graph/t4499" in described.text
         both = "SELECT ?s WHERE { GRAPH ?g { ?s <urn:x:build> 1 } ?s schema:name ?name }"
         refused = requests.post(
             server.url + "/sparql",

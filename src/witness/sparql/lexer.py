@@ -167,6 +167,11 @@ class Shape:
     True
     >>> inspect("SELECT * { GRAPH ?g { ?s ?p ?o } FILTER EXISTS { [] ?p ?o } }").default
     True
+    >>> inspect("SELECT * { { SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g } "
+    ...         "VALUES ?g { <http://e/g> } }").default
+    False
+    >>> inspect("SELECT * { { SELECT ?g { GRAPH ?g { } } LIMIT 1 } ?g ?p ?o }").default
+    True
     """
     graph_iri: bool = False
     """Whether a ``GRAPH`` pattern names its graph (an IRI, not a variable)."""
@@ -254,6 +259,7 @@ def inspect(text: str) -> Shape:
     update = values = dataset = named = default = False
     graph_iri = graph_variable = False
     in_graph = [False]  # whether each open bracket (and the top) is inside a GRAPH pattern
+    clause = False  # in a (sub)query's projection or modifiers, where terms are no patterns
     services: list[str] = []
     declared: set[str] = set()
     undeclared: dict[str, Token] = {}
@@ -264,7 +270,10 @@ def inspect(text: str) -> Shape:
             weights[-1] += 1
             nested += 1
             chain = max(chain, nested)
-        default = default or _reads_default(token, previous, open_brackets, in_graph[-1])
+        default = default or (
+            not clause and _reads_default(token, previous, open_brackets, in_graph[-1])
+        )
+        clause = _clause(token, clause)
         if token.kind == "open":
             graph = index >= 2 and stream[index - 2].text.upper() == "GRAPH"
             in_graph.append(in_graph[-1] or (token.text == "{" and graph))
@@ -318,15 +327,26 @@ def inspect(text: str) -> Shape:
     )
 
 
+def _clause(token: Token, clause: bool) -> bool:
+    """Whether the tokens after ``token`` are a projection or solution modifiers (``SELECT
+    ?g (COUNT(*) AS ?n)``, ``GROUP BY ?g``, ``ORDER BY ?g``...), not a group's patterns."""
+    if token.kind == "word":
+        word = token.text.upper()
+        if word in ("SELECT", "GROUP", "ORDER", "HAVING", "LIMIT", "OFFSET"):
+            return True
+        return clause and word != "WHERE"
+    return clause and token.text not in ("{", "}")  # a group opens, or a subquery ends
+
+
 def _reads_default(token: Token, previous: Token | None, brackets: list[str], graph: bool) -> bool:
     """Whether ``token`` may start or be part of a triple pattern on the default graph: a term,
     ``[`` or a collection's ``(`` directly in a group (not an expression's parentheses nor a
-    VALUES block) outside ``GRAPH``, other than the graph name after ``GRAPH``. Errs towards
-    yes (a subquery's projection counts)."""
+    VALUES block) outside ``GRAPH``, other than the graph name after ``GRAPH`` and the
+    variable after ``VALUES``. Errs towards yes."""
     if graph or brackets[-1:] != ["{"]:
         return False
     if token.kind in TERMS:
-        return previous is None or previous.text.upper() != "GRAPH"
+        return previous is None or previous.text.upper() not in ("GRAPH", "VALUES")
     if token.kind == "open" and token.text == "[":
         return True
     return (
