@@ -158,7 +158,7 @@ class Shape:
     default graph."""
     default: bool = False
     """Whether the query may read its default graph: it has a triple pattern (or something
-    taken for one: a template, a subquery's projection) in a group outside every ``GRAPH``.
+    taken for one: a CONSTRUCT template) in a group outside every ``GRAPH``.
 
     >>> inspect("SELECT * { { GRAPH ?g { ?s ?p ?o } BIND(1 AS ?n) } UNION { GRAPH ?g {} } }")\
     ...     .default
