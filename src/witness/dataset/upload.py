@@ -126,9 +126,10 @@ class Upload:
         self.name = artefact_name(engine)
 
     def make(self, store: ox.Store, target: Path) -> None:
-        """Upload the build ``store`` holds and swap it in on the engine.
+        """Upload the build ``store`` holds: switched in on a single engine, or left on the
+        unread engine of a pair for servers to move to with the build.
 
-        :raises StoreError: if the engine refuses or fails (the previous build still answers).
+        :raises StoreError: if the engine refuses or fails (the live build still answers).
         """
         build = target.parent.name
         graphs = sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
@@ -144,7 +145,7 @@ class Upload:
         except WitnessError as error:
             raise StoreError(
                 f"The build could not be loaded into the SPARQL engine at {member.name} "
-                f"(the data it held before still answers): {error}"
+                f"(the live build still answers): {error}"
             ) from None
         held = {"engine": member.name, "build": build, "default": DEFAULT_GRAPH}
         record = {**held, "named": graphs, "exclude": exclude}

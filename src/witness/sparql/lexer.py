@@ -347,14 +347,8 @@ def _reads_default(token: Token, previous: Token | None, brackets: list[str], gr
         return False
     if token.kind in TERMS:
         return previous is None or previous.text.upper() not in ("GRAPH", "VALUES")
-    if token.kind == "open" and token.text == "[":
-        return True
-    return (
-        token.kind == "open"
-        and token.text == "("
-        and previous is not None
-        and (previous.text in ("{", ".", "}"))
-    )
+    statement_start = previous is not None and previous.text in ("{", ".", "}")
+    return token.text == "[" or (token.text == "(" and statement_start)
 
 
 def _nests(token: Token, previous: Token | None, bracket: str) -> bool:
