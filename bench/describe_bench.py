@@ -185,7 +185,7 @@ def stages(store: Path, copies: list[int]) -> list[str]:
     """p50 (ms) of each stage of a description, in this process, per entity kind (the
     second of two passes over ``copies``)."""
     opened = ox.Store.read_only(str((store / "current").resolve()))
-    sources = provenance.Sources(opened)
+    sources = provenance.Sources(provenance.Local(opened))
     prefixes = IRIS.prefixes()
     query = named("describe")
     lines = [

@@ -10,7 +10,8 @@ For the archive of ``--size`` statements (bench/generate.py), in one run on one 
 2. **The query mix** of the endpoint bench, through ``witness serve --store-url`` and sent
    straight to the same Virtuoso with the same dataset (``default-graph-uri``, the build's
    default graph), taking turns in blocks.
-3. **The browser** on the remote engine: an entity page, a search, a path.
+3. **The browser** on the remote engine and, beside it, on the same build embedded: entity
+   pages (HTML), a film's description (Turtle), a search, a path.
 
 Usage::
 
@@ -93,14 +94,16 @@ def load_with_virtuoso(archive: Path, engine: Engine) -> float:
     return seconds
 
 
-def page_latency(url: str, paths: dict[str, str], requests_: int) -> dict[str, Latency]:
-    measured: dict[str, Latency] = {}
+def page_latency(url: str, pages: dict[str, tuple[str, str]], requests_: int) -> list[Latency]:
+    """p50s of each page (name: path and the media type asked for), the first three unmeasured."""
+    measured: list[Latency] = []
     with requests.Session() as session:
-        for name, path in paths.items():
-            found = measured[name] = Latency()
+        for name, (path, accept) in pages.items():
+            found = Latency()
+            measured.append(found)
             for attempt in range(requests_ + 3):
                 started = time.perf_counter()
-                response = session.get(url + path, timeout=120)
+                response = session.get(url + path, headers={"Accept": accept}, timeout=120)
                 elapsed = time.perf_counter() - started
                 if response.status_code != 200:
                     if not found.errors:
@@ -109,6 +112,35 @@ def page_latency(url: str, paths: dict[str, str], requests_: int) -> dict[str, L
                 elif attempt >= 3:
                     found.samples.append(elapsed)
     return measured
+
+
+def report_pages(copy: int, servers: list[Server], requests_: int) -> None:
+    """The browser's pages and a description, on each of ``servers`` (Witness on the remote
+    engine, then embedded)."""
+    html, json_ = "text/html", "application/json"
+    pages = {
+        "entity page (a film)": (f"/id/coronation-{copy}", html),
+        "entity page (Ai Weiwei)": (f"/id/ai-weiwei-{copy}", html),
+        "description, Turtle (a film)": (f"/id/coronation-{copy}", "text/turtle"),
+        f"search 'the rest {copy}'": (f"/search.json?q=the+rest+{copy}", json_),
+        "path": (f"/path.json?entity=coronation-{copy}&entity=vivos-{copy}", json_),
+    }
+    found = [page_latency(s.url.removesuffix("/sparql"), pages, requests_) for s in servers]
+    names = [server.name for server in servers]
+    print(
+        "\n| page | "
+        + " | ".join(f"{n} p50 | {n} p99" for n in names)
+        + " | errors |\n|---|"
+        + "---|---|" * len(servers)
+        + "---|"
+    )
+    for row, name in enumerate(pages):
+        cells = [
+            f"{f[row].p50:.1f} ms | {f[row].percentile(99):.1f} ms" if f[row].samples else "- | -"
+            for f in found
+        ]
+        errors = "/".join(str(f[row].errors) for f in found)
+        print(f"| {name} | {' | '.join(cells)} | {errors} |")
 
 
 def main() -> None:
@@ -136,6 +168,7 @@ def main() -> None:
                 f"(the upload {upload:.1f} s), {total / bulk_seconds:.2f}x; the upload alone "
                 f"{upload / bulk_seconds:.2f}x"
             )
+            embedded = start_witness(root)  # before the engines' settings are in os.environ
             witness = start_witness(root, engine, standby)
             direct = Server(
                 "virtuoso",
@@ -145,35 +178,26 @@ def main() -> None:
             )
             try:
                 report_mix(query_mix(args.copy, "weiwei"), [witness, direct], args)
-                pages = {
-                    "entity page (a film)": f"/id/coronation-{args.copy}",
-                    "entity page (Ai Weiwei)": f"/id/ai-weiwei-{args.copy}",
-                    "search 'the rest 17'": f"/search.json?q=the+rest+{args.copy}",
-                    "path": f"/path.json?entity=coronation-{args.copy}&entity=vivos-{args.copy}",
-                }
-                print("\n| browser page on Virtuoso | p50 | p99 | errors |\n|---|---|---|---|")
-                base = witness.url.removesuffix("/sparql")
-                for name, found in page_latency(base, pages, args.requests).items():
-                    timed = (
-                        f"{found.p50:.1f} ms | {found.percentile(99):.1f} ms"
-                        if found.samples
-                        else "- | -"
-                    )
-                    print(f"| {name} | {timed} | {found.errors} |")
+                report_pages(args.copy, [witness, embedded], args.requests)
             finally:
                 witness.stop()
+                embedded.stop()
 
 
-def start_witness(root: Path, engine: Engine, standby: Engine | None = None) -> Server:
+def start_witness(
+    root: Path, engine: Engine | None = None, standby: Engine | None = None
+) -> Server:
     """``witness serve --store-url`` (the engines' settings in this process's environment,
-    which the server inherits)."""
+    which the server inherits), or without an ``engine`` the same build embedded."""
     port = free_port()
     witness = str(Path(sys.executable).parent / "witness")
     command = [witness, "serve", "--store", str(root / "store"), "--port", str(port)]
     command += ["--answer-cache", "0"]  # every request asks the engine, as the direct ones do
-    os.environ.update(engine.with_standby(standby) if standby else engine.environment())
+    if engine:
+        os.environ.update(engine.with_standby(standby) if standby else engine.environment())
+    name = "witness" if engine else "embedded"
     url = f"http://127.0.0.1:{port}/sparql"
-    return start("witness", command, url, root / "witness.log", 120)
+    return start(name, command, url, root / f"{name}.log", 120)
 
 
 def report_mix(mix: list[Query], servers: list[Server], args: argparse.Namespace) -> None:

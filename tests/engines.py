@@ -185,16 +185,18 @@ def oxigraph(directory: Path) -> Iterator[Engine]:
 class Proxy:
     """An HTTP proxy in front of an engine, to make it misbehave on demand: ``mode`` is
     ``pass`` (forward every request), ``hang`` (never answer) or ``garbage`` (answer 200 with
-    bytes that are no SPARQL answer)."""
+    bytes that are no SPARQL answer); ``seen`` holds the body of every request it had."""
 
     def __init__(self, target: str) -> None:
         self.target = target.rstrip("/")
         self.mode = "pass"
+        self.seen: list[bytes] = []
         proxy = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                proxy.seen.append(body)
                 if proxy.mode == "hang":
                     time.sleep(60)
                     return

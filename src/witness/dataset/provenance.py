@@ -35,7 +35,7 @@ Only pyoxigraph and the JSON-LD writer are imported, so query workers start fast
 >>> store.add(ox.Quad(g, DERIVED_FROM, src, ox.NamedNode("https://w3id.org/witness/graph/m")))
 >>> this = ox.NamedNode("https://w3id.org/witness/id/x")
 >>> name = ox.NamedNode("http://schema.org/name")
->>> found = collect([(this, name, ox.Literal("X"), g, this)], Sources(store))
+>>> found = collect([(this, name, ox.Literal("X"), g, this)], Sources(Local(store)))
 >>> [str(quad.predicate) for quad in found.dataset()]
 ['<http://schema.org/name>', '<http://www.w3.org/ns/prov#wasDerivedFrom>']
 >>> len(found.reified())  # the statement, the metadata triple, five for the statement node
@@ -45,7 +45,7 @@ Only pyoxigraph and the JSON-LD writer are imported, so query workers start fast
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Protocol, cast
 
@@ -75,52 +75,77 @@ Row = Iterable[ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None]
 """A solution of a description's SELECT (a ``QuerySolution``): ``?s ?p ?o ?g ?this``, in order."""
 
 
-class Patterns(Protocol):
-    """What :class:`Sources` reads: pyoxigraph's store, or a remote one
-    (:mod:`witness.sparql.remote`)."""
+class Derivations(Protocol):
+    """Where :class:`Sources` reads the metadata of graphs: the embedded store
+    (:class:`Local`) or a remote one (:mod:`witness.sparql.remote`)."""
 
-    def quads_for_pattern(
-        self,
-        subject: ox.NamedNode | ox.BlankNode | None,
-        predicate: ox.NamedNode | None,
-        obj: ox.NamedNode | ox.BlankNode | ox.Literal | None,
-        graph: Graph | None,
-        /,
-    ) -> Iterator[ox.Quad]: ...
+    def derivations(self, graphs: Sequence[ox.NamedNode], /) -> Iterator[ox.Quad]:
+        """For each of ``graphs``, the quads ``?g prov:wasDerivedFrom ?source`` in every named
+        graph that states one, and each source's ``dcterms:title`` in that same graph."""
+        ...
+
+
+class Local:
+    """The metadata of graphs in pyoxigraph's store, read from its indexes graph by graph
+    (microseconds each: no query to plan)."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+
+    def derivations(self, graphs: Sequence[ox.NamedNode], /) -> Iterator[ox.Quad]:
+        for graph in graphs:
+            for link in self.store.quads_for_pattern(graph, DERIVED_FROM, None, None):
+                if isinstance(link.graph_name, ox.DefaultGraph):
+                    continue  # read from named graphs only, as from a remote engine
+                yield link
+                if isinstance(link.object, Node):
+                    yield from self.store.quads_for_pattern(
+                        link.object, TITLE, None, link.graph_name
+                    )
 
 
 class Sources:
     """The source documents of a store's named graphs, and the metadata quads that say so.
 
-    Each graph is looked up once (``?g prov:wasDerivedFrom ?source`` wherever it is stated,
-    and each source's ``dcterms:title`` in that same metadata graph) and remembered: a worker
-    keeps one of these for the build it has open, and a build never changes. At most
-    :data:`REMEMBERED` graphs are remembered at a time.
+    The graphs of a description are looked up together (one or two requests to a remote
+    engine, however many graphs: a film's neighbour may be named in a thousand documents)
+    and remembered: a worker keeps one of these for the build it has open, and a build never
+    changes. At most :data:`REMEMBERED` graphs are remembered at a time.
     """
 
-    def __init__(self, store: Patterns) -> None:
+    def __init__(self, store: Derivations) -> None:
         self.store = store
         self._known: dict[Graph, tuple[list[Node], list[ox.Quad]]] = {}
 
+    def learn(self, graphs: Iterable[Graph]) -> None:
+        """Look up those of ``graphs`` not yet known, all at once."""
+        unknown = [g for g in dict.fromkeys(graphs) if g not in self._known]
+        if len(self._known) + len(unknown) > REMEMBERED:
+            self._known.clear()
+        links: dict[Graph, list[tuple[Node, ox.Quad]]] = {graph: [] for graph in unknown}
+        titles: dict[tuple[Node, Graph], list[ox.Quad]] = {}
+        named = [g for g in unknown if isinstance(g, ox.NamedNode)]
+        for quad in self.store.derivations(named) if named else ():
+            subject, value = quad.subject, quad.object
+            if quad.predicate == DERIVED_FROM and isinstance(subject, ox.NamedNode):
+                if isinstance(value, Node) and subject in links:  # a literal is no document
+                    links[subject].append((value, quad))
+            elif quad.predicate == TITLE and isinstance(subject, Node):
+                titles.setdefault((subject, quad.graph_name), []).append(quad)
+        for graph, stated in links.items():
+            stated.sort(key=lambda found: (str(found[0]), str(found[1].graph_name)))
+            metadata: dict[ox.Quad, None] = {}
+            for source, link in stated:
+                metadata[link] = None
+                metadata.update(dict.fromkeys(titles.get((source, link.graph_name), [])))
+            sources = list(dict.fromkeys(source for source, _ in stated))
+            self._known[graph] = (sources, list(metadata))
+
     def of(self, graph: Graph) -> tuple[list[Node], list[ox.Quad]]:
         """The sources of ``graph`` and the metadata quads (derivations, titles)."""
-        if graph in self._known:
-            return self._known[graph]
-        sources: list[Node] = []
-        metadata: dict[ox.Quad, None] = {}
-        if not isinstance(graph, ox.DefaultGraph):
-            for link in self.store.quads_for_pattern(graph, DERIVED_FROM, None, None):
-                source = link.object
-                if not isinstance(source, Node):
-                    continue  # a literal is no document (unvalidated data may hold one)
-                sources.append(source)
-                metadata[link] = None
-                for title in self.store.quads_for_pattern(source, TITLE, None, link.graph_name):
-                    metadata[title] = None
-        if len(self._known) >= REMEMBERED:
-            self._known.clear()
-        self._known[graph] = found = (list(dict.fromkeys(sources)), list(metadata))
-        return found
+        if graph not in self._known:
+            self.learn([graph])
+        return self._known[graph]
 
 
 REMEMBERED = 100_000
@@ -194,7 +219,9 @@ def collect(rows: Iterable[Row], sources: Sources) -> Statements:
         found[quad] = None
         this = this or cast(ox.NamedNode | None, about)
     statements = Statements(this, list(found))
-    for name in dict.fromkeys(quad.graph_name for quad in found):
+    graphs = list(dict.fromkeys(quad.graph_name for quad in found))
+    sources.learn(graphs)
+    for name in graphs:
         statements.sources[name], statements.metadata[name] = sources.of(name)
     return statements
 

@@ -1,5 +1,5 @@
 """The remote store: the part of :class:`pyoxigraph.Store`'s interface a query worker uses
-(``query`` and ``quads_for_pattern``), answered by a remote SPARQL engine
+(``query``), and the metadata of graphs its descriptions need, answered by a remote SPARQL engine
 (:mod:`witness.dataset.engine`) holding a build uploaded by :mod:`witness.dataset.upload`.
 
 Answers come back as pyoxigraph's own objects (parsed from the engine's SPARQL results or
@@ -42,6 +42,7 @@ import pyoxigraph as ox
 
 from witness.dataset import upload
 from witness.dataset.engine import Engine
+from witness.dataset.provenance import DERIVED_FROM, TITLE
 from witness.dataset.store import StoreLocation
 from witness.errors import BackendTimeout, BackendUnavailable, QueryError, StoreError
 from witness.sparql import lexer
@@ -69,6 +70,14 @@ _EXCLUDE = "define input:named-graph-exclude <{}>\n"
 VIRTUOSO_NAMED_GRAPHS = 4_000
 """Most named graphs Virtuoso 7 takes in one query's dataset: 4,000 were taken, 5,000
 refused ("Too many arguments for standard built-in function")."""
+DERIVATIONS = 500
+"""Most graphs whose metadata one request asks for (a ``VALUES`` block of 500 IRIs is some
+30 kB of query text)."""
+_DERIVATIONS = (
+    "SELECT ?g ?source ?stated ?title WHERE {{ VALUES ?g {{ {values} }} GRAPH ?stated {{ "
+    "?g <http://www.w3.org/ns/prov#wasDerivedFrom> ?source "
+    "OPTIONAL {{ ?source <http://purl.org/dc/terms/title> ?title }} }} }}"
+)
 VIRTUOSO_ASK = "__ASK_RETVAL"
 VIRTUOSO_TIMED_OUT = "S1TAT"
 """The ``X-SQL-State`` of a Virtuoso answer cut short by its timeout (an "anytime" answer)."""
@@ -211,38 +220,21 @@ class RemoteStore:
                 "those the query needs with FROM and FROM NAMED."
             )
 
-    def quads_for_pattern(
-        self,
-        subject: ox.NamedNode | ox.BlankNode | None,
-        predicate: ox.NamedNode | None,
-        obj: Term | None,
-        graph: ox.NamedNode | ox.BlankNode | ox.DefaultGraph | None,
-        /,
-    ) -> Iterator[ox.Quad]:
-        """The quads of the build matching the pattern (``None``: any; a graph of ``None`` is
-        every graph, the default graph included, as in pyoxigraph)."""
-        names = {"s": subject, "p": predicate, "o": obj, "g": graph}
-        fixed = {ox.Variable(k): v for k, v in names.items() if isinstance(v, Term)}
-        # every graph, as in pyoxigraph: the named graphs then the default graph, each asked
-        # on its own (a query of both would take the list of named graphs, see _excludable)
-        wheres = {
-            None: ["GRAPH ?g { ?s ?p ?o }", "?s ?p ?o"],
-            True: ["?s ?p ?o"],
-            False: ["GRAPH ?g { ?s ?p ?o }"],
-        }[None if graph is None else isinstance(graph, ox.DefaultGraph)]
-        for where in wheres:
-            answer = self.query(
-                f"SELECT ?s ?p ?o ?g WHERE {{ {where} }}", substitutions=dict(fixed)
-            )
+    def derivations(self, graphs: Sequence[ox.NamedNode], /) -> Iterator[ox.Quad]:
+        """The metadata of ``graphs`` (see :class:`witness.dataset.provenance.Derivations`),
+        :data:`DERIVATIONS` graphs a request: a round trip per graph would cost a description
+        naming a thousand graphs seconds."""
+        for start in range(0, len(graphs), DERIVATIONS):
+            values = " ".join(str(graph) for graph in graphs[start : start + DERIVATIONS])
+            answer = self.query(_DERIVATIONS.format(values=values))
             assert isinstance(answer, ox.QuerySolutions)
-            for row in answer:
-                s, p, o, g = (row[k] if row[k] is not None else names[k] for k in "spog")
-                if (
-                    isinstance(s, ox.NamedNode | ox.BlankNode)
-                    and isinstance(p, ox.NamedNode)
-                    and isinstance(o, Term)
-                ):
-                    yield ox.Quad(s, p, o, g if isinstance(g, ox.NamedNode) else None)
+            for graph, source, stated, title in answer:
+                if not isinstance(graph, ox.NamedNode) or not isinstance(stated, ox.NamedNode):
+                    continue
+                if isinstance(source, ox.NamedNode | ox.BlankNode | ox.Literal):
+                    yield ox.Quad(graph, DERIVED_FROM, source, stated)
+                if isinstance(source, ox.NamedNode | ox.BlankNode) and title is not None:
+                    yield ox.Quad(source, TITLE, title, stated)
 
 
 def _excludable(shape: lexer.Shape) -> bool:

@@ -226,12 +226,13 @@ def main(conn: Connection, store_path: str, memory: int = 0, on: Remote | None =
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     os.environ["RUST_BACKTRACE"] = "0"  # an abort on a query's memory cap is one line, not 40
-    store: Store = (
-        remote.RemoteStore(on.engine, on.dataset, on.timeout)
-        if on
-        else ox.Store.read_only(store_path)
-    )
-    sources = provenance.Sources(store)
+    store: Store
+    if on:
+        store = remote.RemoteStore(on.engine, on.dataset, on.timeout)
+        sources = provenance.Sources(store)
+    else:
+        store = ox.Store.read_only(store_path)
+        sources = provenance.Sources(provenance.Local(store))
     if memory:
         used = _data_segment()
         resource.setrlimit(resource.RLIMIT_DATA, (used + memory, resource.RLIM_INFINITY))
