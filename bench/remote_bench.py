@@ -161,7 +161,13 @@ def main() -> None:
             bulk_seconds = load_with_virtuoso(data.archive, bulk)
         with virtuoso(root / "engine") as engine, virtuoso(root / "standby") as standby:
             wait_idle(args.wait_idle)
-            total, upload = load_with_witness(data.directory, root / "store", engine, standby)
+            try:
+                total, upload = load_with_witness(data.directory, root / "store", engine, standby)
+            except Exception:
+                for name in ("engine", "standby"):  # what the engines said of it
+                    log = (root / name / "virtuoso.log").read_text(errors="replace")
+                    print(f"\n{name}'s log, the end:\n{log[-3000:]}")
+                raise
             print(
                 f"\nloading {data.statements:,} statements: Virtuoso's bulk loader "
                 f"{bulk_seconds:.1f} s; witness build --no-validate --store-url {total:.1f} s "

@@ -263,7 +263,9 @@ class Loader:
             self._learn_scheme(timeout)
         url = self.engine.graph_store_url + "?" + urllib.parse.urlencode({"graph": graph})
         headers = {"Content-Type": "application/n-triples"}
-        self._send("PUT" if replace else "POST", url, ntriples, headers, timeout)
+        method = "PUT" if replace else "POST"
+        what = f"{method} of {len(ntriples):,} bytes to graph <{graph}>"
+        self._send(method, url, ntriples, headers, timeout, what=what)
 
     def _learn_scheme(self, timeout: float) -> None:
         """Send a no-op update (dropping a graph that does not exist) to learn the scheme."""
@@ -288,7 +290,9 @@ class Loader:
         timeout: float,
         *,
         check: bool = True,
+        what: str = "an update",
     ) -> requests.Response:
+        """Send one request; ``what`` names it in errors."""
         name = self.engine.name
         try:
             response = self.session.request(
@@ -296,11 +300,11 @@ class Loader:
             )
         except requests.Timeout:
             raise BackendTimeout(
-                f"The SPARQL engine at {name} did not answer within {timeout:g} s."
+                f"The SPARQL engine at {name} did not answer {what} within {timeout:g} s."
             ) from None
         except requests.RequestException as error:
             raise BackendUnavailable(
-                f"The SPARQL engine at {name} cannot be reached: {error}."
+                f"The SPARQL engine at {name} failed {what}: {error}."
             ) from None
         self.server = response.headers.get("Server", self.server)
         if check and response.status_code >= 300:
