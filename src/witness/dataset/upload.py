@@ -242,7 +242,8 @@ class _Load:
             self._update(f"INSERT DATA {{ GRAPH <{graph}> {{\n{statements}\n}} }}")
 
     def _held_graphs(self) -> list[str]:
-        """The graphs the engine's register lists (as IRIs, by an earlier version)."""
+        """The graphs the engine's register lists (as literals, or as IRIs by an earlier
+        version)."""
         return self._select(
             f"SELECT ?g WHERE {{ GRAPH <{REGISTER}> {{ <{REGISTER}> <{HOLDS}> ?g }} }}",
             [("named-graph-uri", REGISTER)],
