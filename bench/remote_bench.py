@@ -212,6 +212,9 @@ def report_mix(mix: list[Query], servers: list[Server], args: argparse.Namespace
     for query in mix:
         found = latency(servers, query, args)
         ours, theirs = found["witness"], found["virtuoso"]
+        if not (ours.samples and theirs.samples):  # every request failed or timed out
+            print(f"| {query.name} | - | - | - | - | {ours.errors}/{theirs.errors} |")
+            continue
         print(
             f"| {query.name} | {ours.p50:.2f} ms | {theirs.p50:.2f} ms | "
             f"{ours.p50 - theirs.p50:+.2f} ms | {ours.p50 / theirs.p50:.2f}x | "
