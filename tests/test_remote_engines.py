@@ -354,17 +354,9 @@ def _marked(data: Path, build_number: int, graphs: int = 2) -> None:
 
 def _build_on(engine: Engine) -> list[str]:
     """The build marks in the default graph of the build ``engine`` holds, asked directly."""
-    response = requests.post(
-        engine.query_url,
-        data={
-            "query": "SELECT DISTINCT ?b WHERE { ?s <urn:x:build> ?b }",
-            "default-graph-uri": "urn:x-witness:default-graph",
-        },
-        headers={"Accept": "application/sparql-results+json"},
-        timeout=60,
-    )
-    assert response.status_code == 200, response.text
-    return sorted(row["b"]["value"] for row in response.json()["results"]["bindings"])
+    query = "SELECT DISTINCT ?b WHERE { ?s <urn:x:build> ?b }"
+    rows = _answer(engine.query_url, query, [("default-graph-uri", upload.DEFAULT_GRAPH)])
+    return sorted(row["b"]["value"] for row in rows)
 
 
 def test_a_pair_is_loaded_in_turn_and_the_server_follows(tmp_path: Path, serve: Servers) -> None:
@@ -451,7 +443,7 @@ def test_virtuoso_takes_more_graphs_than_its_dataset_list(tmp_path: Path, serve:
         )
         assert description.status_code == 200, description.text
         assert "<https://w3id.org/witness/graph/t7>" in description.text
-        assert description.text.count("'Hub'") == 0 and description.text.count('"Hub"@en') == count
+        assert description.text.count('"Hub"@en') == count
         assert (
             "<https://w3id.org/witness/graph/t7> <http://www.w3.org/ns/prov#wasDerivedFrom> "
             "<https://w3id.org/witness/source/doc-7> <https://w3id.org/witness/graph/sources> ."
@@ -542,14 +534,19 @@ def test_an_upload_clears_what_its_register_listed(tmp_path: Path) -> None:
         assert load._held_graphs() == ["urn:x:kept"]
 
 
-def _answer(url: str, query: str) -> list[dict[str, dict[str, str]]]:
+def _answer(
+    url: str,
+    query: str,
+    parameters: list[tuple[str, str]] = (),  # type: ignore[assignment]
+) -> list[dict[str, dict[str, str]]]:
+    """The rows of ``query`` asked straight of the engine at ``url``."""
     response = requests.post(
         url,
-        data={"query": query},
+        data=[("query", query), *parameters],
         headers={"Accept": "application/sparql-results+json"},
         timeout=60,
     )
-    response.raise_for_status()
+    assert response.status_code == 200, response.text
     return response.json()["results"]["bindings"]  # type: ignore[no-any-return]
 
 
