@@ -152,6 +152,13 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--budget", type=float, default=60.0)
     parser.add_argument("--wait-idle", type=float, default=0.0)
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=300.0,
+        help="Witness's deadline (its --timeout, also sent to Virtuoso): the scans of the mix "
+        "pass the default 30 s at 10M, and are timed here, not refused",
+    )
     args = parser.parse_args()
     data = prepare(args.size, OUT)
     print("\n".join(machine()))
@@ -174,8 +181,8 @@ def main() -> None:
                 f"(the upload {upload:.1f} s), {total / bulk_seconds:.2f}x; the upload alone "
                 f"{upload / bulk_seconds:.2f}x"
             )
-            embedded = start_witness(root)  # before the engines' settings are in os.environ
-            witness = start_witness(root, engine, standby)
+            embedded = start_witness(root, args.timeout)  # before the engines' settings
+            witness = start_witness(root, args.timeout, engine, standby)
             direct = Server(
                 "virtuoso",
                 f"{engine.query_url}?default-graph-uri={DEFAULT_GRAPH}",
@@ -191,7 +198,7 @@ def main() -> None:
 
 
 def start_witness(
-    root: Path, engine: Engine | None = None, standby: Engine | None = None
+    root: Path, timeout: float, engine: Engine | None = None, standby: Engine | None = None
 ) -> Server:
     """``witness serve --store-url`` (the engines' settings in this process's environment,
     which the server inherits), or without an ``engine`` the same build embedded."""
@@ -199,6 +206,7 @@ def start_witness(
     witness = str(Path(sys.executable).parent / "witness")
     command = [witness, "serve", "--store", str(root / "store"), "--port", str(port)]
     command += ["--answer-cache", "0"]  # every request asks the engine, as the direct ones do
+    command += ["--timeout", f"{timeout:g}"]
     if engine:
         os.environ.update(engine.with_standby(standby) if standby else engine.environment())
     name = "witness" if engine else "embedded"
