@@ -159,7 +159,7 @@ def main() -> None:
         url = f"http://127.0.0.1:{port}/sparql"
         embedded = start("embedded", command, url, root / "embedded.log", 120)
         running.callback(embedded.stop)
-        served = start_witness(root, engine)  # the engine's settings now in os.environ
+        served = start_witness(root, 30, engine)  # the engine's settings now in os.environ
         running.callback(served.stop)
         location = StoreLocation(root / "store")
         client = Engine(engine.query_url)
