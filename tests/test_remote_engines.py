@@ -13,7 +13,7 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -535,9 +535,7 @@ def test_an_upload_clears_what_its_register_listed(tmp_path: Path) -> None:
 
 
 def _answer(
-    url: str,
-    query: str,
-    parameters: list[tuple[str, str]] = (),  # type: ignore[assignment]
+    url: str, query: str, parameters: Sequence[tuple[str, str]] = ()
 ) -> list[dict[str, dict[str, str]]]:
     """The rows of ``query`` asked straight of the engine at ``url``."""
     response = requests.post(

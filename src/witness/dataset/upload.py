@@ -280,7 +280,8 @@ def _quads(store: ox.Store, graph: ox.NamedNode | ox.DefaultGraph) -> Iterable[o
 
 def _register(graphs: list[str]) -> list[str]:
     """The operations that make the register list ``graphs`` (and name no build yet)."""
-    held = [f'<{REGISTER}> <{HOLDS}> "{g}"^^<{ANY_URI}> .' for g in graphs]
+    any_uri = ox.NamedNode(ANY_URI)
+    held = [f"<{REGISTER}> <{HOLDS}> {ox.Literal(g, datatype=any_uri)} ." for g in graphs]
     return [f"DROP SILENT GRAPH <{REGISTER}>"] + [
         f"INSERT DATA {{ GRAPH <{REGISTER}> {{ {' '.join(held[n : n + REGISTER_BATCH])} }} }}"
         for n in range(0, len(held), REGISTER_BATCH)
